@@ -1,0 +1,252 @@
+"""The one authorization policy: every "may this user do this on that?" is answered here.
+
+Views and APIs call `allows`/`require`; querysets of personal data filter through
+`usager_scope` (via `Usager.objects.visible_to(user)`), so a list never shows what a detail
+page would refuse. Results are cached on the user object, which lives for one request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from dui.comptes.models import AccesExceptionnel, Affectation, Categorie, Habilitation, Role
+from dui.structures.models import Etablissement
+
+
+@dataclass
+class Droits:
+    """What one user may do in one établissement."""
+
+    etablissement_id: int
+    role: Role
+    lecture: set[str] = field(default_factory=set)
+    ecriture: set[str] = field(default_factory=set)
+
+
+def _is_authenticated(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def droits(user: Any) -> dict[int, Droits]:
+    """The user's rights per établissement id (active assignments only), cached per request."""
+    if not _is_authenticated(user):
+        return {}
+    cached = getattr(user, "_dui_droits", None)
+    if cached is not None:
+        return cached
+    affectations = list(
+        Affectation.objects.filter(user=user, actif=True, etablissement__actif=True).select_related(
+            "role"
+        )
+    )
+    result = {a.etablissement_id: Droits(a.etablissement_id, a.role) for a in affectations}
+    role_ids = {a.role_id for a in affectations}
+    rows = Habilitation.objects.filter(role_id__in=role_ids).filter(
+        Q(etablissement__isnull=True) | Q(etablissement_id__in=list(result))
+    )
+    defaults: dict[tuple[int, str], Habilitation] = {}
+    overrides: dict[tuple[int, int, str], Habilitation] = {}
+    for h in rows:
+        if h.etablissement_id is None:
+            defaults[(h.role_id, h.categorie)] = h
+        else:
+            overrides[(h.role_id, h.etablissement_id, h.categorie)] = h
+    for etab_id, d in result.items():
+        for categorie in Categorie.values:
+            h = overrides.get((d.role.id, etab_id, categorie)) or defaults.get(
+                (d.role.id, categorie)
+            )
+            if h and h.lecture:
+                d.lecture.add(categorie)
+            if h and h.ecriture:
+                d.ecriture.add(categorie)
+    user._dui_droits = result
+    return result
+
+
+def forget(user: Any) -> None:
+    """Drop cached rights (after a change of assignment within the same request)."""
+    for attr in ("_dui_droits",):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def etablissement_ids(user: Any) -> list[int]:
+    return list(droits(user))
+
+
+def etablissements(user: Any) -> list[Etablissement]:
+    ids = etablissement_ids(user)
+    return list(Etablissement.objects.filter(id__in=ids).select_related("organisme"))
+
+
+def _scope_ids(user: Any, perimetre: str) -> list[int]:
+    return [
+        etab_id
+        for etab_id, d in droits(user).items()
+        if d.role.perimetre == perimetre and Categorie.ADMINISTRATIF in d.lecture
+    ]
+
+
+def usager_scope(user: Any) -> Q:
+    """Q on Usager selecting the persons the user may open.
+
+    Seeing a person at all is reading administrative data. Staff see the persons of their
+    établissements (any stay, past ones included, for follow-up after exit); home-care workers
+    only the persons whose team they belong to; an open break-glass access adds one person.
+    """
+    from dui.usagers.models import MembreEquipe, PriseEnCharge
+
+    if not _is_authenticated(user):
+        return Q(pk__in=[])
+    scope = Q(pk__in=[])
+    etab_ids = _scope_ids(user, Role.Perimetre.ETABLISSEMENT)
+    if etab_ids:
+        scope |= Q(
+            pk__in=PriseEnCharge.objects.filter(etablissement_id__in=etab_ids).values("usager_id")
+        )
+    assigned_ids = _scope_ids(user, Role.Perimetre.ASSIGNES)
+    if assigned_ids:
+        scope |= Q(
+            pk__in=MembreEquipe.objects.filter(
+                MembreEquipe.active_q(), user=user, etablissement_id__in=assigned_ids
+            ).values("usager_id")
+        )
+    scope |= Q(
+        pk__in=AccesExceptionnel.objects.filter(
+            user=user, expire_le__gt=timezone.now()
+        ).values("usager_id")
+    )
+    return scope
+
+
+def _usager_etablissement_ids(user: Any, usager: Any) -> set[int]:
+    """Établissements through which the user reaches this person (for category rights)."""
+    from dui.usagers.models import MembreEquipe, PriseEnCharge
+
+    cache = getattr(user, "_dui_usager_etabs", None)
+    if cache is None:
+        cache = user._dui_usager_etabs = {}
+    if usager.pk in cache:
+        return cache[usager.pk]
+    reach: set[int] = set()
+    etab_ids = _scope_ids(user, Role.Perimetre.ETABLISSEMENT)
+    if etab_ids:
+        reach |= set(
+            PriseEnCharge.objects.filter(usager=usager, etablissement_id__in=etab_ids).values_list(
+                "etablissement_id", flat=True
+            )
+        )
+    assigned_ids = _scope_ids(user, Role.Perimetre.ASSIGNES)
+    if assigned_ids:
+        reach |= set(
+            MembreEquipe.objects.filter(
+                MembreEquipe.active_q(),
+                usager=usager,
+                user=user,
+                etablissement_id__in=assigned_ids,
+            ).values_list("etablissement_id", flat=True)
+        )
+    cache[usager.pk] = reach
+    return reach
+
+
+def break_glass_active(user: Any, usager: Any) -> bool:
+    if not _is_authenticated(user):
+        return False
+    return AccesExceptionnel.objects.filter(
+        user=user, usager=usager, expire_le__gt=timezone.now()
+    ).exists()
+
+
+def usager_categories(user: Any, usager: Any, *, write: bool = False) -> set[str]:
+    """Data categories of this person the user may read (or write)."""
+    rights = droits(user)
+    reach = _usager_etablissement_ids(user, usager)
+    if not reach and break_glass_active(user, usager):
+        # Break-glass grants the user's own habilitations, wherever they come from.
+        reach = set(rights)
+    result: set[str] = set()
+    for etab_id in reach:
+        d = rights.get(etab_id)
+        if d:
+            result |= d.ecriture if write else d.lecture
+    return result
+
+
+def may_view_usager(user: Any, usager: Any) -> bool:
+    return Categorie.ADMINISTRATIF in usager_categories(user, usager)
+
+
+def may_administer(user: Any, etablissement: Etablissement | None = None) -> bool:
+    rights = droits(user)
+    if etablissement is not None:
+        d = rights.get(etablissement.pk)
+        return bool(d and d.role.may_administer)
+    return any(d.role.may_administer for d in rights.values())
+
+
+def may_read_journal(user: Any, etablissement: Etablissement | None = None) -> bool:
+    rights = droits(user)
+    if etablissement is not None:
+        d = rights.get(etablissement.pk)
+        return bool(d and d.role.may_read_journal)
+    return any(d.role.may_read_journal for d in rights.values())
+
+
+def journal_etablissement_ids(user: Any) -> list[int]:
+    return [etab_id for etab_id, d in droits(user).items() if d.role.may_read_journal]
+
+
+def administered_etablissement_ids(user: Any) -> list[int]:
+    return [etab_id for etab_id, d in droits(user).items() if d.role.may_administer]
+
+
+def may_break_glass(user: Any, usager: Any | None = None) -> bool:
+    rights = droits(user)
+    if not any(d.role.may_break_glass for d in rights.values()):
+        return False
+    if usager is None:
+        return True
+    # Only within the user's own organisme gestionnaire.
+    return Etablissement.objects.filter(
+        id__in=[i for i, d in rights.items() if d.role.may_break_glass],
+        organisme_id=usager.organisme_id,
+    ).exists()
+
+
+def allows(user: Any, permission: str, obj: Any = None) -> bool:
+    """Answer "may `user` do `permission` on `obj`?" for every view and API.
+
+    Permissions: etablissement.view, etablissement.admin, comptes.admin, journal.view,
+    usager.view, usager.<categorie>.read, usager.<categorie>.write, break_glass.
+    """
+    if not _is_authenticated(user):
+        return False
+    if permission == "etablissement.view":
+        return obj is not None and obj.pk in droits(user)
+    if permission in {"etablissement.admin", "comptes.admin"}:
+        return may_administer(user, obj)
+    if permission == "journal.view":
+        return may_read_journal(user, obj)
+    if permission == "break_glass":
+        return may_break_glass(user, obj)
+    if permission == "usager.view":
+        return may_view_usager(user, obj)
+    if permission.startswith("usager."):
+        _, categorie, mode = permission.split(".")
+        if categorie not in Categorie.values or mode not in {"read", "write"}:
+            raise ValueError(f"Permission inconnue : {permission}")
+        return categorie in usager_categories(user, obj, write=mode == "write")
+    raise ValueError(f"Permission inconnue : {permission}")
+
+
+def require(user: Any, permission: str, obj: Any = None) -> None:
+    """Raise Http404 when refused, so the existence of out-of-scope objects does not leak."""
+    if not allows(user, permission, obj):
+        raise Http404("Introuvable ou non autorisé.")

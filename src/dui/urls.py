@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("dui.ui.urls")),
+    path("", include("dui.comptes.urls")),
+    path("structures/", include("dui.structures.urls")),
+    path("usagers/", include("dui.usagers.urls")),
+    path("journal/", include("dui.audit.urls")),
+]
+
+handler404 = "dui.ui.views.not_found"
+handler403 = "dui.ui.views.forbidden"
+handler500 = "dui.ui.views.server_error"

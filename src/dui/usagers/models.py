@@ -1,0 +1,122 @@
+"""The person supported (usager), their stays, and the professionals around them.
+
+Only what the foundation needs is here: identity traits, stays that put a person in an
+établissement's scope, and the team membership that scopes home-care workers. The usagers
+issue extends it (INS statuses, identitovigilance, admission journey).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from dui.structures.models import Etablissement, Unite
+
+
+class Sexe(models.TextChoices):
+    FEMININ = "F", "Féminin"
+    MASCULIN = "M", "Masculin"
+    INDETERMINE = "I", "Indéterminé"
+
+
+class UsagerQuerySet(QuerySet["Usager"]):
+    def visible_to(self, user: object) -> UsagerQuerySet:
+        """Persons the user may see, as the one policy decides (lists never leak more)."""
+        from dui.comptes import policy
+
+        return self.filter(policy.usager_scope(user)).distinct()
+
+
+class Usager(models.Model):
+    # Traits d'identité (RNIV): birth name and first names as on the birth record.
+    nom_naissance = models.CharField("nom de naissance", max_length=100)
+    prenoms_naissance = models.CharField(
+        "prénom(s) de naissance", max_length=200, help_text="Dans l'ordre de l'état civil."
+    )
+    date_naissance = models.DateField("date de naissance")
+    sexe = models.CharField("sexe", max_length=1, choices=Sexe.choices)
+    lieu_naissance_insee = models.CharField(
+        "code INSEE du lieu de naissance", max_length=5, blank=True
+    )
+    nom_utilise = models.CharField("nom utilisé", max_length=100, blank=True)
+    prenom_utilise = models.CharField("prénom utilisé", max_length=100, blank=True)
+    organisme = models.ForeignKey(
+        "structures.OrganismeGestionnaire",
+        on_delete=models.PROTECT,
+        related_name="usagers",
+        verbose_name="organisme gestionnaire",
+    )
+    cree_le = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = UsagerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "usager"
+        ordering = ["nom_naissance", "prenoms_naissance"]
+        indexes = [models.Index(fields=["nom_naissance", "date_naissance"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def premier_prenom(self) -> str:
+        return self.prenoms_naissance.split(" ")[0] if self.prenoms_naissance else ""
+
+    @property
+    def display_name(self) -> str:
+        # RNIV display: birth name in capitals, first birth first name.
+        return f"{self.nom_naissance.upper()} {self.premier_prenom}"
+
+
+class PriseEnCharge(models.Model):
+    """A period of support of a person by one établissement (séjour, accompagnement)."""
+
+    usager = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="prises_en_charge")
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.PROTECT, related_name="prises_en_charge"
+    )
+    unite = models.ForeignKey(
+        Unite, on_delete=models.PROTECT, null=True, blank=True, related_name="prises_en_charge"
+    )
+    date_debut = models.DateField("date d'admission")
+    date_fin = models.DateField("date de sortie", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "prise en charge"
+        verbose_name_plural = "prises en charge"
+        indexes = [models.Index(fields=["etablissement", "date_fin"])]
+
+    @property
+    def is_active(self) -> bool:
+        return self.date_fin is None or self.date_fin >= timezone.localdate()
+
+
+class MembreEquipe(models.Model):
+    """A professional in a person's care team; home-care workers see only these persons.
+
+    The agenda issue will derive memberships from planned interventions.
+    """
+
+    usager = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="equipe")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="usagers_suivis"
+    )
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.PROTECT, related_name="+")
+    is_referent = models.BooleanField("référent", default=False)
+    date_debut = models.DateField(default=timezone.localdate)
+    date_fin = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "membre de l'équipe"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["usager", "user", "etablissement"], name="membre_equipe_unique"
+            )
+        ]
+
+    @staticmethod
+    def active_q(prefix: str = "") -> Q:
+        today = timezone.localdate()
+        return Q(**{f"{prefix}date_fin__isnull": True}) | Q(**{f"{prefix}date_fin__gte": today})
