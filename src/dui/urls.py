@@ -3,7 +3,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("dui.ui.urls")),
     path("", include("dui.comptes.urls")),
-    path("structures/", include("dui.structures.urls")),
+    path("administration/structures/", include("dui.structures.urls")),
+    path("administration/comptes/", include("dui.comptes.admin_urls")),
     path("usagers/", include("dui.usagers.urls")),
     path("journal/", include("dui.audit.urls")),
 ]
