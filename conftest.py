@@ -44,7 +44,9 @@ def _block_network():
 def make_pro(etablissement, role_code: str, **user_kwargs):
     """A user assigned to `etablissement` with the ready-made role `role_code`."""
     user = UserFactory(**user_kwargs)
-    AffectationFactory(user=user, etablissement=etablissement, role=Role.objects.get(code=role_code))
+    AffectationFactory(
+        user=user, etablissement=etablissement, role=Role.objects.get(code=role_code)
+    )
     return user
 
 

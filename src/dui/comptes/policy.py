@@ -118,9 +118,9 @@ def usager_scope(user: Any) -> Q:
             ).values("usager_id")
         )
     scope |= Q(
-        pk__in=AccesExceptionnel.objects.filter(
-            user=user, expire_le__gt=timezone.now()
-        ).values("usager_id")
+        pk__in=AccesExceptionnel.objects.filter(user=user, expire_le__gt=timezone.now()).values(
+            "usager_id"
+        )
     )
     return scope
 

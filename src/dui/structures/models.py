@@ -35,7 +35,9 @@ class OrganismeGestionnaire(models.Model):
     raison_sociale = models.CharField("raison sociale", max_length=200)
     finess = models.CharField("FINESS juridique", max_length=9, unique=True)
     # Set when a user confirmed a number whose check key failed (or a Corsican one).
-    finess_cle_confirmee = models.BooleanField("clé FINESS confirmée malgré l'alerte", default=False)
+    finess_cle_confirmee = models.BooleanField(
+        "clé FINESS confirmée malgré l'alerte", default=False
+    )
     adresse = models.CharField("adresse", max_length=300, blank=True)
 
     class Meta:
@@ -56,7 +58,9 @@ class Etablissement(models.Model):
     )
     nom = models.CharField("nom", max_length=200)
     finess = models.CharField("FINESS géographique", max_length=9, unique=True)
-    finess_cle_confirmee = models.BooleanField("clé FINESS confirmée malgré l'alerte", default=False)
+    finess_cle_confirmee = models.BooleanField(
+        "clé FINESS confirmée malgré l'alerte", default=False
+    )
     categorie = models.CharField("catégorie", max_length=3, choices=CategorieEtablissement.choices)
     capacite_places = models.PositiveIntegerField("capacité (places)", default=0)
     adresse = models.CharField("adresse", max_length=300, blank=True)
