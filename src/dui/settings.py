@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -242,7 +243,11 @@ STATIC_ROOT = Path(env_str("DUI_STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Hashed, compressed files once `collectstatic` has run (make run); straight from the apps
 # otherwise (tests, development), so nothing needs building before a test.
-_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists() and "PYTEST_VERSION" not in os.environ
+# `collectstatic` itself must use the manifest storage, or staticfiles.json is never written.
+_COLLECTING = "collectstatic" in sys.argv
+_COLLECTED = ((STATIC_ROOT / "staticfiles.json").exists() or _COLLECTING) and (
+    "PYTEST_VERSION" not in os.environ
+)
 WHITENOISE_USE_FINDERS = not _COLLECTED
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
