@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -52,11 +53,14 @@ class Break:
     message: str
 
 
-def verify(entries: Any) -> list[Break]:
-    """Walk entries in seq order and report every place where the chain does not hold."""
-    breaks: list[Break] = []
-    expected_seq = 1
-    prev_hash = GENESIS
+def iter_breaks(
+    entries: Iterable[Any], *, expected_seq: int = 1, prev_hash: str = GENESIS
+) -> Iterator[Break]:
+    """Walk entries in seq order and yield every place where the chain does not hold.
+
+    `expected_seq` and `prev_hash` describe the entry before the first one, to verify a tail.
+    Constant memory: entries may come from a database iterator.
+    """
     for entry in entries:
         if entry.seq != expected_seq:
             if entry.seq > expected_seq:
@@ -65,16 +69,21 @@ def verify(entries: Any) -> list[Break]:
                     if entry.seq == expected_seq + 1
                     else f"n° {expected_seq} à {entry.seq - 1}"
                 )
-                breaks.append(Break(entry.seq, f"entrée(s) manquante(s) : {missing}"))
+                yield Break(entry.seq, f"entrée(s) manquante(s) : {missing}")
             else:
-                breaks.append(Break(entry.seq, "numéro en double ou hors séquence"))
+                yield Break(entry.seq, "numéro en double ou hors séquence")
         if entry.prev_hash != prev_hash:
-            breaks.append(
-                Break(entry.seq, "le lien avec l'entrée précédente est rompu (suppression ou insertion)")
+            yield Break(
+                entry.seq,
+                "le lien avec l'entrée précédente est rompu (suppression ou insertion)",
             )
         fields = {name: getattr(entry, name) for name in CHAINED_FIELDS}
         if not hmac.compare_digest(entry.hash, entry_hash(entry.prev_hash, fields)):
-            breaks.append(Break(entry.seq, "contenu modifié ou entrée insérée (empreinte invalide)"))
+            yield Break(entry.seq, "contenu modifié ou entrée insérée (empreinte invalide)")
         prev_hash = entry.hash
         expected_seq = entry.seq + 1
-    return breaks
+
+
+def verify(entries: Any, *, expected_seq: int = 1, prev_hash: str = GENESIS) -> list[Break]:
+    """Every break of the chain in `entries` (in seq order), as a list."""
+    return list(iter_breaks(entries, expected_seq=expected_seq, prev_hash=prev_hash))

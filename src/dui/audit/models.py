@@ -60,7 +60,10 @@ class Entree(models.Model):
         verbose_name = "entrée du journal"
         verbose_name_plural = "journal d'audit"
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["usager_id", "-at"]), models.Index(fields=["actor_id", "-at"])]
+        indexes = [
+            models.Index(fields=["usager_id", "-at"]),
+            models.Index(fields=["actor_id", "-at"]),
+        ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

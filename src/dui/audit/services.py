@@ -49,10 +49,12 @@ def record(
     break_glass: bool = False,
     details: dict[str, Any] | None = None,
     actor_label: str = "",
+    object_type: str = "",
 ) -> Entree:
     """Append one entry to the journal (inside the caller's transaction if there is one).
 
-    `details` must not hold personal data: ids and counts, not names.
+    `details` must not hold personal data: ids and counts, not names. `object_type` names
+    the kind of object when there is no single `obj` (a list, a search, an export).
     """
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
@@ -67,7 +69,7 @@ def record(
         "actor_id": actor.pk if actor is not None else None,
         "actor_label": actor_label or (getattr(actor, "email", "") if actor is not None else ""),
         "action": str(action),
-        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_type": obj._meta.label_lower if obj is not None else object_type,
         "object_id": str(obj.pk) if obj is not None else "",
         "usager_id": usager_id,
         "etablissement_id": etablissement_id,
