@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
 from dui.comptes import policy
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+# (nav flag, label, URL name, view-name prefixes of the pages where the item is current)
+_NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("accueil", "Accueil", "ui:home", ("ui:home",)),
+    ("usagers", "Personnes accompagnées", "usagers:list", ("usagers:list", "usagers:detail")),
+    ("bris_de_glace", "Accès exceptionnel", "usagers:break_glass_search", ("usagers:break_glass",)),
+    ("journal", "Journal d'accès", "audit:journal", ("audit:",)),
+    ("administration", "Structures", "structures:list", ("structures:",)),
+    ("administration", "Comptes", "comptes_admin:users", ("comptes_admin:",)),
+]
+
+
+def nav_items(request: HttpRequest, nav: dict[str, bool]) -> list[NavItem]:
+    """The main navigation entries this user may use, the current one marked."""
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else ""
+    items = []
+    for flag, label, url_name, prefixes in _NAV:
+        if nav.get(flag):
+            current = bool(view_name) and view_name.startswith(prefixes)
+            items.append(NavItem(label, reverse(url_name), current))
+    return items
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -18,17 +50,20 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     rights = policy.droits(user)
     current = getattr(request, "etablissement", None)
     current_rights = rights.get(current.pk) if current else None
+    nav = {
+        "accueil": True,
+        "usagers": bool(current_rights and "administratif" in current_rights.lecture),
+        "administration": policy.may_administer(user),
+        "journal": policy.may_read_journal(user),
+        "bris_de_glace": policy.may_break_glass(user),
+    }
     context.update(
         {
             "mes_etablissements": policy.etablissements(user),
             "etablissement_courant": current,
             "role_courant": current_rights.role if current_rights else None,
-            "nav": {
-                "usagers": bool(current_rights and "administratif" in current_rights.lecture),
-                "administration": policy.may_administer(user),
-                "journal": policy.may_read_journal(user),
-                "bris_de_glace": policy.may_break_glass(user),
-            },
+            "nav": nav,
+            "nav_items": nav_items(request, nav),
         }
     )
     return context
