@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "dui.structures",
     "dui.comptes",
     "dui.usagers",
+    "dui.interop",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,18 @@ if DEMO_MODE:
             "Le mode démo (DUI_DEMO) refuse une base de production : utilisez la base "
             "SQLite embarquée ou une base PostgreSQL dont le nom finit par _demo."
         )
+
+# INSi teleservice (interop.md §1.6): URL and the structure's certificate for mutual TLS.
+INSI = {
+    "URL": env_str("DUI_INSI_URL"),
+    "CERT_FILE": env_str("DUI_INSI_CERT_FILE"),
+    "KEY_FILE": env_str("DUI_INSI_KEY_FILE"),
+    "CA_FILE": env_str("DUI_INSI_CA_FILE"),
+    "IDAM": env_str("DUI_INSI_IDAM"),
+    "EMETTEUR": env_str("DUI_INSI_EMETTEUR", "dossier-usager"),
+    "TIMEOUT_SECONDS": env_int("DUI_INSI_TIMEOUT_SECONDS", 15),
+}
+INSI_SIMULATOR_REFERENCE = env_str("DUI_INSI_SIMULATOR_REFERENCE")
 
 EMAIL_BACKEND = env_str("DUI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DUI_DEFAULT_FROM_EMAIL", "dossier-usager@localhost")
