@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import factory
 
-from dui.structures.models import CategorieEtablissement, Etablissement, OrganismeGestionnaire, Unite
+from dui.structures.models import (
+    CategorieEtablissement,
+    Etablissement,
+    OrganismeGestionnaire,
+    Unite,
+)
 from dui.structures.validators import luhn_ok
 
 
