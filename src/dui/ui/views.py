@@ -170,20 +170,27 @@ def health(request: HttpRequest) -> HttpResponse:
 
 
 def _error(request: HttpRequest, code: int, titre: str, texte: str) -> HttpResponse:
-    return render(request, "ui/error.html", {"code": code, "titre": titre, "texte": texte},
-                  status=code)
+    return render(
+        request, "ui/error.html", {"code": code, "titre": titre, "texte": texte}, status=code
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 404, "Page introuvable",
-                  "Cette page n'existe pas ou vous n'y avez pas accès.")
+    return _error(
+        request, 404, "Page introuvable", "Cette page n'existe pas ou vous n'y avez pas accès."
+    )
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 403, "Accès refusé",
-                  "Vous n'avez pas l'habilitation nécessaire pour cette action.")
+    return _error(
+        request, 403, "Accès refusé", "Vous n'avez pas l'habilitation nécessaire pour cette action."
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, 500, "Erreur du serveur",
-                  "Une erreur est survenue ; elle a été signalée. Réessayez.")
+    return _error(
+        request,
+        500,
+        "Erreur du serveur",
+        "Une erreur est survenue ; elle a été signalée. Réessayez.",
+    )

@@ -26,16 +26,32 @@ def _c(name: str) -> str:
 
 
 TEXT_PAIRS = [
-    ("text", "bg"), ("text", "surface"), ("muted", "bg"), ("muted", "surface"),
-    ("primary", "surface"), ("primary", "bg"), ("primary-dark", "primary-soft"),
-    ("white", "primary"), ("white", "primary-dark"), ("white", "header"), ("white", "danger"),
-    ("info-text", "info-bg"), ("warning-text", "warning-bg"), ("error-text", "error-bg"),
-    ("success-text", "success-bg"), ("info-text", "primary-soft"), ("text", "primary-soft"),
-    ("muted", "primary-soft"), ("error-text", "surface"),
+    ("text", "bg"),
+    ("text", "surface"),
+    ("muted", "bg"),
+    ("muted", "surface"),
+    ("primary", "surface"),
+    ("primary", "bg"),
+    ("primary-dark", "primary-soft"),
+    ("white", "primary"),
+    ("white", "primary-dark"),
+    ("white", "header"),
+    ("white", "danger"),
+    ("info-text", "info-bg"),
+    ("warning-text", "warning-bg"),
+    ("error-text", "error-bg"),
+    ("success-text", "success-bg"),
+    ("info-text", "primary-soft"),
+    ("text", "primary-soft"),
+    ("muted", "primary-soft"),
+    ("error-text", "surface"),
 ]
 UI_PAIRS = [
-    ("input-border", "surface"), ("focus", "surface"), ("focus", "bg"),
-    ("focus-dark", "header"), ("primary", "surface"),
+    ("input-border", "surface"),
+    ("focus", "surface"),
+    ("focus", "bg"),
+    ("focus-dark", "header"),
+    ("primary", "surface"),
 ]
 
 

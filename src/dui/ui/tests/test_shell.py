@@ -36,14 +36,18 @@ def test_anonymous_page_has_no_navigation(client, db):
 def test_switcher_is_an_autosubmit_form_for_users_of_several_etablissements(
     login, collegue, autre_etab
 ):
-    AffectationFactory(user=collegue, etablissement=autre_etab, role=Role.objects.get(code="soignant"))
+    AffectationFactory(
+        user=collegue, etablissement=autre_etab, role=Role.objects.get(code="soignant")
+    )
     html = login(collegue).get("/").content.decode()
     assert 'name="etablissement_id" data-autosubmit' in html
     assert '<label for="etablissement-switch">' in html
 
 
 def test_switching_to_one_of_my_etablissements_makes_it_current(login, collegue, autre_etab):
-    AffectationFactory(user=collegue, etablissement=autre_etab, role=Role.objects.get(code="soignant"))
+    AffectationFactory(
+        user=collegue, etablissement=autre_etab, role=Role.objects.get(code="soignant")
+    )
     client = login(collegue)
     response = client.post("/etablissement/", {"etablissement_id": autre_etab.pk}, follow=True)
     assert response.context["etablissement_courant"] == autre_etab
