@@ -1,0 +1,131 @@
+# dossier-usager — developer commands. `make run` and `make test` are the two that matter.
+#
+# Every step is skipped when its inputs did not change (stamp files), so a second
+# `make run` starts in a few seconds.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+ARGS   ?=
+BENCH_USAGERS ?= 10000
+
+# Stamps: the install is redone only when pyproject.toml (or the lockfile) is newer.
+STAMP_BASE := $(VENV)/.stamp-install
+STAMP_DEV  := $(VENV)/.stamp-install-dev
+STAMP_NPM  := node_modules/.stamp-npm-ci
+APP_JS     := src/dui/ui/static/ui/build/app.js
+MANIFEST   := var/static/staticfiles.json
+
+ASSET_SOURCES  := $(shell find src/dui/ui/assets -type f 2>/dev/null)
+STATIC_SOURCES := $(shell find src/dui -path '*/static/*' -type f -not -path '*/static/ui/build/*' 2>/dev/null)
+
+MYPY_TARGETS := src/dui/comptes/policy.py src/dui/audit \
+	$(wildcard src/dui/*/services.py src/dui/*/access.py)
+LINT_TARGETS := src tests tools conftest.py manage.py
+
+.PHONY: run test test-sqlite test-pg lint format e2e bench simulators migrations-check \
+	clean install install-dev assets static
+
+# --- installation ----------------------------------------------------------------------
+
+$(PY):
+	@echo "==> Création de l'environnement Python ($(PYTHON)) dans $(VENV)/"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP_BASE): pyproject.toml | $(PY)
+	@echo "==> Installation du projet (pip install -e .)"
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(STAMP_DEV): pyproject.toml | $(PY)
+	@echo "==> Installation du projet et des outils de développement (pip install -e .[dev])"
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@ $(STAMP_BASE)
+
+$(STAMP_NPM): package-lock.json
+	@echo "==> Installation des paquets front-end (npm ci)"
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(APP_JS): $(STAMP_NPM) $(ASSET_SOURCES) package.json
+	@echo "==> Construction des fichiers front-end (npm run build)"
+	npm run --silent build
+	@touch $@
+
+$(MANIFEST): $(APP_JS) $(STATIC_SOURCES) $(STAMP_BASE)
+	@echo "==> Collecte des fichiers statiques"
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@touch $@
+
+install: $(STAMP_BASE)
+install-dev: $(STAMP_DEV)
+assets: $(APP_JS)
+static: $(MANIFEST)
+
+# --- the two commands --------------------------------------------------------------------
+
+run: $(STAMP_BASE) $(MANIFEST)
+	@DUI_DEMO=1 $(PY) manage.py migrate --noinput --verbosity 0
+	@if DUI_DEMO=1 $(PY) manage.py help demo >/dev/null 2>&1; then \
+		DUI_DEMO=1 $(PY) manage.py demo --if-empty; \
+	else echo "(La commande « manage.py demo » n'existe pas encore : base sans données de démo.)"; fi
+	@echo
+	@echo "==> Comptes de démonstration"
+	@if DUI_DEMO=1 $(PY) manage.py help demo_codes >/dev/null 2>&1; then \
+		DUI_DEMO=1 $(PY) manage.py demo_codes; \
+	else echo "Lancez « $(PY) manage.py demo_codes » pour voir les identifiants et codes."; fi
+	@echo
+	@echo "==> Ouvrez http://$(HOST):$(PORT)/ — codes à usage unique à jour : $(PY) manage.py demo_codes"
+	DUI_DEMO=1 $(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP_DEV) $(APP_JS)
+	$(PY) tools/testrun.py $(ARGS)
+
+test-sqlite: $(STAMP_DEV) $(APP_JS)
+	$(PY) tools/testrun.py --db=sqlite $(ARGS)
+
+test-pg: $(STAMP_DEV)
+	$(PY) tools/testrun.py --db=postgresql $(ARGS)
+
+e2e: $(STAMP_DEV) $(APP_JS)
+	$(PY) -m pytest -m e2e tests/e2e $(ARGS)
+
+# --- quality -----------------------------------------------------------------------------
+
+lint: $(STAMP_DEV)
+	$(PY) -m ruff check $(LINT_TARGETS)
+	$(PY) -m ruff format --check $(LINT_TARGETS)
+	$(PY) -m mypy $(MYPY_TARGETS)
+	@$(MAKE) --no-print-directory migrations-check
+
+format: $(STAMP_DEV)
+	$(PY) -m ruff format $(LINT_TARGETS)
+	$(PY) -m ruff check --fix $(LINT_TARGETS)
+
+migrations-check: $(STAMP_BASE)
+	DUI_DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run
+
+# --- the rest ----------------------------------------------------------------------------
+
+# Times the demo data generator on a throwaway SQLite file (BENCH_USAGERS persons).
+bench: $(STAMP_BASE)
+	@rm -rf var/bench && mkdir -p var/bench
+	DUI_DATABASE_URL=sqlite:///$(CURDIR)/var/bench/bench.sqlite3 $(PY) manage.py migrate --noinput --verbosity 0
+	@if $(PY) manage.py help demo >/dev/null 2>&1; then \
+		start=$$(date +%s); \
+		DUI_DATABASE_URL=sqlite:///$(CURDIR)/var/bench/bench.sqlite3 $(PY) manage.py demo --usagers $(BENCH_USAGERS) && \
+		echo "Banc d'essai : demo --usagers $(BENCH_USAGERS) en $$(( $$(date +%s) - start )) s (SQLite)"; \
+	else echo "Aucun banc d'essai : la commande « demo » n'existe pas encore."; fi
+	@rm -rf var/bench
+
+simulators:
+	@echo "Aucun simulateur de service externe n'existe encore (voir CONTRIBUTING.md, « Ajouter un service externe »)."
+
+# Removes what the commands above build; keeps the database and secrets under var/.
+clean:
+	rm -rf $(VENV) node_modules src/dui/ui/static/ui/build var/static var/bench \
+		test-artifacts .mypy_cache .ruff_cache .pytest_cache build src/*.egg-info
+	find . -name __pycache__ -type d -not -path './node_modules/*' -prune -exec rm -rf {} +
