@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dui.structures.models import Etablissement, Unite
+from dui.usagers.identite import Justificatif, PrecisionDate, StatutIdentite
 
 
 class Sexe(models.TextChoices):
@@ -40,6 +41,12 @@ class Usager(models.Model):
     lieu_naissance_insee = models.CharField(
         "code INSEE du lieu de naissance", max_length=5, blank=True
     )
+    date_naissance_precision = models.CharField(
+        "précision de la date de naissance",
+        max_length=5,
+        choices=PrecisionDate.choices,
+        default=PrecisionDate.JOUR,
+    )
     nom_utilise = models.CharField("nom utilisé", max_length=100, blank=True)
     prenom_utilise = models.CharField("prénom utilisé", max_length=100, blank=True)
     organisme = models.ForeignKey(
@@ -48,6 +55,27 @@ class Usager(models.Model):
         related_name="usagers",
         verbose_name="organisme gestionnaire",
     )
+    # Identity per the RNIV: one status, attributes, and the INS when INSi returned it.
+    statut_identite = models.CharField(
+        "statut de l'identité",
+        max_length=5,
+        choices=StatutIdentite.choices,
+        default=StatutIdentite.PROVISOIRE,
+    )
+    identite_douteuse = models.BooleanField("identité douteuse", default=False)
+    identite_fictive = models.BooleanField("identité fictive", default=False)
+    homonyme = models.BooleanField("homonyme", default=False)
+    matricule_ins = models.CharField("matricule INS", max_length=15, blank=True, db_index=True)
+    oid_ins = models.CharField("OID du matricule INS", max_length=64, blank=True)
+    ins_interroge_le = models.DateTimeField("dernier appel INSi", null=True, blank=True)
+    justificatif = models.CharField(
+        "dernier justificatif d'identité contrôlé",
+        max_length=3,
+        choices=Justificatif.choices,
+        blank=True,
+    )
+    # Incremented by every identity change: a stale form is refused, never merged blindly.
+    version = models.PositiveIntegerField(default=1)
     cree_le = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = UsagerQuerySet.as_manager()
@@ -56,6 +84,28 @@ class Usager(models.Model):
         verbose_name = "usager"
         ordering = ["nom_naissance", "prenoms_naissance"]
         indexes = [models.Index(fields=["nom_naissance", "date_naissance"])]
+        constraints = [
+            models.CheckConstraint(
+                name="usager_douteuse_ou_fictive_provisoire",
+                condition=(
+                    models.Q(identite_douteuse=False, identite_fictive=False)
+                    | models.Q(statut_identite=StatutIdentite.PROVISOIRE)
+                ),
+            ),
+            models.CheckConstraint(
+                name="usager_pas_douteuse_et_fictive",
+                condition=~models.Q(identite_douteuse=True, identite_fictive=True),
+            ),
+            models.CheckConstraint(
+                name="usager_ins_si_recuperee_ou_qualifiee",
+                condition=(
+                    ~models.Q(
+                        statut_identite__in=[StatutIdentite.RECUPEREE, StatutIdentite.QUALIFIEE]
+                    )
+                    | ~models.Q(matricule_ins="")
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -120,3 +170,34 @@ class MembreEquipe(models.Model):
     def active_q(prefix: str = "") -> Q:
         today = timezone.localdate()
         return Q(**{f"{prefix}date_fin__isnull": True}) | Q(**{f"{prefix}date_fin__gte": today})
+
+
+class EvenementIdentite(models.Model):
+    """One change of a person's identity: who, when, why, which document (RNIV traceability)."""
+
+    class Type(models.TextChoices):
+        CREATION = "creation", "Création"
+        TRAITS = "traits", "Modification des traits"
+        INSI = "insi", "Appel INSi"
+        JUSTIFICATIF = "justificatif", "Contrôle d'un justificatif"
+        ATTRIBUTS = "attributs", "Attributs (douteuse, fictive, homonyme)"
+        DECLASSEMENT = "declassement", "Déclassement"
+
+    usager = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="evenements_identite")
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    type = models.CharField(max_length=20, choices=Type.choices)
+    statut_avant = models.CharField(max_length=5, choices=StatutIdentite.choices, blank=True)
+    statut_apres = models.CharField(max_length=5, choices=StatutIdentite.choices)
+    justificatif = models.CharField(max_length=3, choices=Justificatif.choices, blank=True)
+    haute_confiance = models.BooleanField(default=False)
+    motif = models.TextField(blank=True)
+    # Before/after values of the traits that changed, and INSi's return code.
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "événement d'identité"
+        verbose_name_plural = "historique de l'identité"
+        ordering = ["-at", "-pk"]
