@@ -4,7 +4,7 @@ from dui.audit.models import AuditAction, Entree
 from dui.comptes import policy
 from dui.structures.models import Etablissement
 from dui.structures.tests.factories import UniteFactory
-from dui.structures.tests.helpers import last_entry
+from dui.structures.tests.helpers import last_entry, page_text
 
 
 def _form_data(etab, **overrides):
@@ -27,7 +27,7 @@ def test_list_shows_administered_etablissements_with_finess_category_code(
     UniteFactory(etablissement=etab, nom="Aile des Lilas")
     response = login(admin).get(reverse("structures:list"))
     assert response.status_code == 200
-    content = response.content.decode()
+    content = page_text(response)
     assert "EHPAD Les Tilleuls" in content
     assert "EHPAD (500)" in content
     assert "Aile des Lilas" in content
@@ -41,7 +41,7 @@ def test_malformed_finess_is_refused_and_nothing_changes(admin, etab, login):
         _form_data(etab, finess="12345678", nom="Nouveau nom"),
     )
     assert response.status_code == 200
-    assert "exactement 9 caractères" in response.content.decode()
+    assert "exactement 9 caractères" in page_text(response)
     etab.refresh_from_db()
     assert etab.nom == "EHPAD Les Tilleuls"
     assert Entree.objects.count() == before
@@ -54,7 +54,7 @@ def test_luhn_failing_finess_is_shown_again_with_a_confirmation_checkbox(admin, 
         _form_data(etab, finess="458174839"),
     )
     assert response.status_code == 200
-    content = response.content.decode()
+    content = page_text(response)
     assert "clé de contrôle de ce numéro FINESS est incorrecte" in content
     assert "Je confirme ce numéro FINESS" in content
     etab.refresh_from_db()
@@ -96,7 +96,7 @@ def test_duplicate_finess_is_refused(admin, etab, autre_etab, login):
         _form_data(etab, finess=autre_etab.finess),
     )
     assert response.status_code == 200
-    assert "déjà enregistré pour un autre établissement" in response.content.decode()
+    assert "déjà enregistré pour un autre établissement" in page_text(response)
     etab.refresh_from_db()
     assert etab.finess != autre_etab.finess
 
@@ -138,7 +138,7 @@ def test_creating_an_etablissement_with_a_corsican_finess_needs_confirmation(adm
     }
     response = client.post(reverse("structures:etablissement_new"), data)
     assert response.status_code == 200
-    assert "corse" in response.content.decode()
+    assert "corse" in page_text(response)
     assert not Etablissement.objects.filter(finess="2A0000000").exists()
     client.post(reverse("structures:etablissement_new"), {**data, "confirmer_finess": "on"})
     created = Etablissement.objects.get(finess="2A0000000")
@@ -176,7 +176,7 @@ def test_duplicate_unit_name_is_refused(admin, etab, login):
         reverse("structures:unite_new", args=[etab.pk]), {"nom": "aile sud", "type": "aile"}
     )
     assert response.status_code == 200
-    assert "porte déjà ce nom" in response.content.decode()
+    assert "porte déjà ce nom" in page_text(response)
     assert etab.unites.count() == 1
 
 
