@@ -69,16 +69,11 @@ static: $(MANIFEST)
 
 run: $(STAMP_BASE) $(MANIFEST)
 	@DUI_DEMO=1 $(PY) manage.py migrate --noinput --verbosity 0
-	@if DUI_DEMO=1 $(PY) manage.py help demo >/dev/null 2>&1; then \
-		DUI_DEMO=1 $(PY) manage.py demo --if-empty; \
-	else echo "(La commande « manage.py demo » n'existe pas encore : base sans données de démo.)"; fi
+	@DUI_DEMO=1 $(PY) manage.py demo --if-empty --skip-checks
 	@echo
-	@echo "==> Comptes de démonstration"
-	@if DUI_DEMO=1 $(PY) manage.py help demo_codes >/dev/null 2>&1; then \
-		DUI_DEMO=1 $(PY) manage.py demo_codes; \
-	else echo "Lancez « $(PY) manage.py demo_codes » pour voir les identifiants et codes."; fi
+	@DUI_DEMO=1 $(PY) manage.py demo_codes --logins --skip-checks
+	@echo "Codes à usage unique du moment : $(PY) manage.py demo_codes"
 	@echo
-	@echo "==> Ouvrez http://$(HOST):$(PORT)/ — codes à usage unique à jour : $(PY) manage.py demo_codes"
 	DUI_DEMO=1 $(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP_DEV) $(APP_JS)
@@ -121,8 +116,12 @@ bench: $(STAMP_BASE)
 	else echo "Aucun banc d'essai : la commande « demo » n'existe pas encore."; fi
 	@rm -rf var/bench
 
-simulators:
-	@echo "Aucun simulateur de service externe n'existe encore (voir CONTRIBUTING.md, « Ajouter un service externe »)."
+# Every `manage.py simulate_*` command (one per national service), on loopback, until Ctrl-C.
+simulators: $(STAMP_BASE)
+	@sims=$$($(PY) manage.py help --commands | grep '^simulate_' || true); \
+	if [ -z "$$sims" ]; then echo "Aucun simulateur de service externe n'existe encore."; exit 0; fi; \
+	pids=""; for sim in $$sims; do $(PY) manage.py $$sim & pids="$$pids $$!"; done; \
+	trap 'kill $$pids 2>/dev/null; wait' INT TERM; wait
 
 # Removes what the commands above build; keeps the database and secrets under var/.
 clean:
