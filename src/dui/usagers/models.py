@@ -74,6 +74,12 @@ class Usager(models.Model):
         choices=Justificatif.choices,
         blank=True,
     )
+    # Search keys derived from the names (usagers.phonetique), kept up to date by save().
+    nom_normalise = models.CharField(max_length=300, blank=True, editable=False)
+    cle_nom = models.CharField(max_length=40, blank=True, editable=False)
+    cle_nom_colle = models.CharField(max_length=40, blank=True, editable=False)
+    cle_nom_utilise = models.CharField(max_length=40, blank=True, editable=False)
+    cle_prenom = models.CharField(max_length=40, blank=True, editable=False)
     # Incremented by every identity change: a stale form is refused, never merged blindly.
     version = models.PositiveIntegerField(default=1)
     cree_le = models.DateTimeField(default=timezone.now, editable=False)
@@ -83,7 +89,15 @@ class Usager(models.Model):
     class Meta:
         verbose_name = "usager"
         ordering = ["nom_naissance", "prenoms_naissance"]
-        indexes = [models.Index(fields=["nom_naissance", "date_naissance"])]
+        indexes = [
+            models.Index(fields=["nom_naissance", "date_naissance"]),
+            models.Index(fields=["organisme", "cle_nom"]),
+            models.Index(fields=["organisme", "cle_nom_colle"]),
+            models.Index(fields=["organisme", "cle_nom_utilise"]),
+            models.Index(fields=["organisme", "cle_prenom", "date_naissance"]),
+            models.Index(fields=["organisme", "date_naissance"]),
+            models.Index(fields=["nom_normalise"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="usager_douteuse_ou_fictive_provisoire",
@@ -109,6 +123,29 @@ class Usager(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.refresh_search_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,  # type: ignore[misc]
+                "nom_normalise",
+                "cle_nom",
+                "cle_nom_colle",
+                "cle_nom_utilise",
+                "cle_prenom",
+            }
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def refresh_search_keys(self) -> None:
+        """Recompute the derived search columns (call it before bulk inserts too)."""
+        from dui.usagers.phonetique import search_columns
+
+        for name, value in search_columns(
+            self.nom_naissance, self.nom_utilise, self.prenoms_naissance, self.prenom_utilise
+        ).items():
+            setattr(self, name, value)
 
     @property
     def premier_prenom(self) -> str:
