@@ -15,7 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -25,11 +25,6 @@ from dui.comptes import policy
 from dui.comptes.models import Affectation, Categorie, Habilitation, Professionnel, Role, User
 from dui.structures.models import Etablissement, Unite
 from dui.structures.validators import check_rpps
-
-# URL names tried in order for the password set-up link; the fallback path matches the
-# login pages' prefix (/mot-de-passe/) should neither name exist yet.
-_RESET_CONFIRM_NAMES = ("comptes:password_reset_confirm", "password_reset_confirm")
-_RESET_CONFIRM_FALLBACK = "/mot-de-passe/definir/{uidb64}/{token}/"
 
 
 class CompteError(Exception):
@@ -61,19 +56,13 @@ def effective_habilitations(
 
 
 def setup_link(user: User, request: HttpRequest | None = None) -> str:
-    """The one-time link where a new user chooses their password."""
+    """The one-time link where a new user chooses their password (the password reset
+    confirmation page, with Django's default token: it expires once a password is set)."""
     kwargs = {
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    for name in _RESET_CONFIRM_NAMES:
-        try:
-            path = reverse(name, kwargs=kwargs)
-            break
-        except NoReverseMatch:
-            continue
-    else:
-        path = _RESET_CONFIRM_FALLBACK.format(**kwargs)
+    path = reverse("comptes:password_reset_confirm", kwargs=kwargs)
     return request.build_absolute_uri(path) if request is not None else path
 
 

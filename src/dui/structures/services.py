@@ -87,7 +87,7 @@ def _apply(obj: Any, values: Mapping[str, Any], allowed: Iterable[str]) -> list[
     return changed
 
 
-def _details(changed: list[str], obj: Any, finess_confirmed_now: bool) -> dict[str, Any]:
+def _details(changed: list[str], finess_confirmed_now: bool) -> dict[str, Any]:
     details: dict[str, Any] = {"fields": changed}
     if finess_confirmed_now:
         details["finess_cle_confirmee"] = True
@@ -129,7 +129,7 @@ def organisme_update(
                 actor=actor,
                 request=request,
                 obj=organisme,
-                details=_details(changed, organisme, confirmed_now),
+                details=_details(changed, confirmed_now),
             )
         return changed
 
@@ -160,7 +160,7 @@ def etablissement_create(
             request=request,
             obj=etablissement,
             etablissement=etablissement,
-            details=_details(sorted(set(fields)), etablissement, flag),
+            details=_details(sorted(set(fields)), flag),
         )
         if actor is not None:
             affectation = Affectation.objects.create(
@@ -214,7 +214,7 @@ def etablissement_update(
                 request=request,
                 obj=etablissement,
                 etablissement=etablissement,
-                details=_details(changed, etablissement, confirmed_now),
+                details=_details(changed, confirmed_now),
             )
         return changed
 

@@ -2,6 +2,7 @@ import re
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -252,3 +253,34 @@ def test_admin_of_another_etablissement_of_a_shared_user_sees_only_their_affecta
     content = page_text(login(other_admin).get(reverse("comptes_admin:user", args=[collegue.pk])))
     assert autre_etab.nom in content
     assert etab.nom not in content
+
+
+def test_new_user_chooses_a_password_through_the_setup_link(
+    admin, etab, login, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        login(admin).post(reverse("comptes_admin:user_new"), _create_data(etab))
+    link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body)[1]
+    client = Client()
+    response = client.get(link)
+    assert response.status_code == 302  # Django moves the token out of the URL
+    password = "Une phrase de passe solide 2026"
+    response = client.post(response.url, {"new_password1": password, "new_password2": password})
+    assert response.status_code == 302
+    user = User.objects.get(email="nouvelle.pro@exemple.fr")
+    assert user.check_password(password)
+
+
+def test_user_list_query_count_does_not_grow_with_users(
+    admin, etab, login, django_assert_max_num_queries
+):
+    client = login(admin)
+    for _ in range(2):
+        make_pro(etab, "soignant")
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("comptes_admin:users"))
+    for _ in range(8):
+        make_pro(etab, "soignant")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("comptes_admin:users"))
+    assert len(response.context["users"]) == 11
