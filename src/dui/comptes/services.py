@@ -97,9 +97,8 @@ def otp_device_verify(*, user: User, token: str) -> Device | None:
     return None
 
 
-def connexion_complete(*, request: HttpRequest, device: Device) -> None:
+def connexion_complete(*, request: HttpRequest, user: User, device: Device) -> None:
     """Mark the session verified by `device`, forget the account's failures, journal LOGIN."""
-    user = request.user
     with transaction.atomic():
         django_otp.login(request, device)
         lockout.failures_clear(email=user.email)
@@ -138,13 +137,12 @@ def _recovery_codes_replace(user: User) -> list[str]:
 
 
 def totp_device_confirm(
-    *, request: HttpRequest, device: TOTPDevice, token: str
+    *, request: HttpRequest, user: User, device: TOTPDevice, token: str
 ) -> list[str] | None:
     """Confirm a pending TOTP device with a code from the app; create the recovery codes.
 
     Returns the new recovery codes (to show once), or None if the code is wrong.
     """
-    user = request.user
     token = "".join(token.split())
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
@@ -163,24 +161,22 @@ def totp_device_confirm(
     return codes
 
 
-def codes_secours_regenerate(*, request: HttpRequest) -> list[str]:
+def codes_secours_regenerate(*, request: HttpRequest, user: User) -> list[str]:
     """Replace the user's recovery codes by 10 new ones (the old ones stop working)."""
-    user = request.user
     with transaction.atomic():
         codes = _recovery_codes_replace(user)
         _security(request, user, "recovery_codes_generated", count=len(codes))
     return codes
 
 
-def authentificateur_reset(*, request: HttpRequest) -> None:
+def authentificateur_reset(*, request: HttpRequest, user: User) -> None:
     """Delete every second-factor device of the user; the session must enrol again."""
-    user = request.user
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         _security(request, user, "otp_reset")
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
-    request.user.otp_device = None
+    user.otp_device = None  # type: ignore[attr-defined]
 
 
 def mot_de_passe_change(*, request: HttpRequest, form: PasswordChangeForm) -> None:
@@ -202,9 +198,8 @@ def mot_de_passe_reset_record(*, request: HttpRequest, user: User, event: str) -
         )
 
 
-def sessions_end_all(*, request: HttpRequest) -> None:
+def sessions_end_all(*, request: HttpRequest, user: User) -> None:
     """End every session of the user, this one included, by rotating its session token."""
-    user = request.user
     with transaction.atomic():
         user.session_token = secrets.token_hex(16)
         user.save(update_fields=["session_token"])

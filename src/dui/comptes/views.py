@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from base64 import b32encode
-from typing import Any
+from typing import Any, cast
 
 import segno
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -20,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
 from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dui.audit.services import client_ip
@@ -37,6 +39,16 @@ from dui.comptes.models import User
 
 NEXT_SESSION_KEY = "comptes_next"
 CODES_SESSION_KEY = "comptes_recovery_codes"
+
+
+def _user(request: HttpRequest) -> User:
+    """The logged-in user (views using it are behind login_required)."""
+    return cast(User, request.user)
+
+
+def _is_verified(request: HttpRequest) -> bool:
+    """Whether the session passed the second factor (is_verified comes from OTPMiddleware)."""
+    return bool(getattr(request.user, "is_verified", lambda: False)())
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
@@ -69,7 +81,7 @@ def _locked_now(request: HttpRequest, email: str) -> str:
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    if request.user.is_authenticated and request.user.is_verified():
+    if _is_verified(request):
         return redirect(next_url or "ui:home")
     form = LoginForm(request.POST or None)
     error = None
@@ -107,8 +119,8 @@ def _demo_code(user: User) -> str | None:
 @never_cache
 @login_required
 def otp_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if user.is_verified():
+    user = _user(request)
+    if _is_verified(request):
         return redirect(_after_login_url(request))
     if not user_has_device(user):
         return redirect("comptes:otp_enrol")
@@ -119,7 +131,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
         if locked is None:
             device = services.otp_device_verify(user=user, token=form.cleaned_data["code"])
             if device is not None:
-                services.connexion_complete(request=request, device=device)
+                services.connexion_complete(request=request, user=user, device=device)
                 return redirect(_after_login_url(request))
             if services.connexion_fail(request=request, email=user.email, step="otp", user=user):
                 locked = _locked_now(request, user.email)
@@ -152,16 +164,16 @@ def _grouped_secret(device: TOTPDevice) -> str:
 @never_cache
 @login_required
 def otp_enrol_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = _user(request)
     # With a device already, only that device may verify the session: never a new one.
     if user_has_device(user):
-        return redirect(_after_login_url(request) if user.is_verified() else "comptes:otp")
+        return redirect(_after_login_url(request) if _is_verified(request) else "comptes:otp")
     device = services.totp_device_pending_get(user=user)
     form = EnrolForm(request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():
         codes = services.totp_device_confirm(
-            request=request, device=device, token=form.cleaned_data["code"]
+            request=request, user=user, device=device, token=form.cleaned_data["code"]
         )
         if codes is not None:
             request.session[CODES_SESSION_KEY] = codes
@@ -200,7 +212,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def mon_compte(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = _user(request)
     action = request.POST.get("action") if request.method == "POST" else None
     password_form = FrenchPasswordChangeForm(user, request.POST if action == "password" else None)
     reset_form = CurrentPasswordForm(user, request.POST if action == "reset_otp" else None)
@@ -209,23 +221,22 @@ def mon_compte(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Votre mot de passe a été changé.")
         return redirect("comptes:mon_compte")
     if action == "recovery_codes":
-        request.session[CODES_SESSION_KEY] = services.codes_secours_regenerate(request=request)
+        codes = services.codes_secours_regenerate(request=request, user=user)
+        request.session[CODES_SESSION_KEY] = codes
         return redirect("comptes:recovery_codes")
     if action == "reset_otp" and reset_form.is_valid():
-        services.authentificateur_reset(request=request)
+        services.authentificateur_reset(request=request, user=user)
         messages.success(
             request, "Votre authentificateur a été supprimé : configurez-en un nouveau."
         )
         return redirect("comptes:otp_enrol")
     if action == "logout_all":
-        services.sessions_end_all(request=request)
+        services.sessions_end_all(request=request, user=user)
         messages.success(
             request,
             "Vous avez été déconnecté(e) de tous vos appareils. Reconnectez-vous pour continuer.",
         )
         return redirect("comptes:login")
-    from django_otp.plugins.otp_static.models import StaticToken
-
     context: dict[str, Any] = {
         "password_form": password_form,
         "reset_form": reset_form,
@@ -241,7 +252,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "comptes/emails/password_reset_subject.txt"
     success_url = reverse_lazy("comptes:password_reset_done")
 
-    def form_valid(self, form: FrenchPasswordResetForm) -> HttpResponse:
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         # Journal only for an existing account; the page says the same thing either way.
         for user in form.get_users(form.cleaned_data["email"]):
             services.mot_de_passe_reset_record(
@@ -256,7 +267,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("comptes:password_reset_complete")
     post_reset_login = False  # the second factor is still required at the next login
 
-    def form_valid(self, form: FrenchSetPasswordForm) -> HttpResponse:
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
         response = super().form_valid(form)
         services.mot_de_passe_reset_record(
             request=self.request, user=form.user, event="password_reset_done"
