@@ -27,7 +27,7 @@ class UsagerQuerySet(QuerySet["Usager"]):
         """Persons the user may see, as the one policy decides (lists never leak more)."""
         from dui.comptes import policy
 
-        return self.filter(policy.usager_scope(user)).distinct()
+        return self.filter(policy.usager_scope(user), fusionne_dans__isnull=True)
 
 
 class Usager(models.Model):
@@ -80,6 +80,15 @@ class Usager(models.Model):
     cle_nom_colle = models.CharField(max_length=40, blank=True, editable=False)
     cle_nom_utilise = models.CharField(max_length=40, blank=True, editable=False)
     cle_prenom = models.CharField(max_length=40, blank=True, editable=False)
+    # Set when this record was merged into another one (kept for undo and history).
+    fusionne_dans = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="doublons_fusionnes",
+        verbose_name="fusionné dans",
+    )
     # Incremented by every identity change: a stale form is refused, never merged blindly.
     version = models.PositiveIntegerField(default=1)
     cree_le = models.DateTimeField(default=timezone.now, editable=False)
@@ -238,3 +247,58 @@ class EvenementIdentite(models.Model):
         verbose_name = "événement d'identité"
         verbose_name_plural = "historique de l'identité"
         ordering = ["-at", "-pk"]
+
+
+class SuspicionDoublon(models.Model):
+    """A possible duplicate pair, for the identitovigilance referent to settle."""
+
+    class Statut(models.TextChoices):
+        A_TRAITER = "a_traiter", "À traiter"
+        DIFFERENTES = "differentes", "Personnes différentes"
+        FUSIONNE = "fusionne", "Fusionné"
+
+    usager = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="+")
+    candidat = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="+")
+    niveau = models.PositiveSmallIntegerField(choices=[(1, "Moyen"), (2, "Fort")])
+    score = models.FloatField()
+    raisons = models.JSONField(default=list)
+    statut = models.CharField(max_length=12, choices=Statut.choices, default=Statut.A_TRAITER)
+    detecte_le = models.DateTimeField(default=timezone.now)
+    detecte_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    traite_le = models.DateTimeField(null=True, blank=True)
+    traite_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    motif = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "suspicion de doublon"
+        verbose_name_plural = "suspicions de doublon"
+        ordering = ["-niveau", "-detecte_le"]
+        constraints = [
+            models.UniqueConstraint(fields=["usager", "candidat"], name="suspicion_unique")
+        ]
+
+
+class Fusion(models.Model):
+    """A merge of `doublon` into `garde`: what moved, so that it can be undone."""
+
+    garde = models.ForeignKey(Usager, on_delete=models.PROTECT, related_name="fusions_recues")
+    doublon = models.ForeignKey(Usager, on_delete=models.PROTECT, related_name="fusions_subies")
+    fusionne_le = models.DateTimeField(default=timezone.now)
+    fusionne_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    motif = models.TextField()
+    # {"app_label.model.field": [pk, …]} of the rows moved from doublon to garde.
+    deplacements = models.JSONField(default=dict)
+    annulee_le = models.DateTimeField(null=True, blank=True)
+    annulee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "fusion"
+        ordering = ["-fusionne_le"]

@@ -24,7 +24,8 @@ from dui.usagers.identite import (
     is_high_trust,
     may_call_insi,
 )
-from dui.usagers.models import EvenementIdentite, Usager
+from dui.usagers.identitovigilance import Candidat, Niveau, Traits, find_duplicates
+from dui.usagers.models import EvenementIdentite, SuspicionDoublon, Usager
 
 STRICT_TRAITS = (
     "nom_naissance",
@@ -34,6 +35,17 @@ STRICT_TRAITS = (
     "lieu_naissance_insee",
 )
 OTHER_TRAITS = ("nom_utilise", "prenom_utilise", "date_naissance_precision")
+
+
+class DoublonPotentiel(IdentiteError):
+    """Strong duplicate candidates: creation waits for the user to say they are different."""
+
+    def __init__(self, candidats: list[Candidat]) -> None:
+        super().__init__(
+            "Cette personne ressemble fortement à une personne déjà connue. Vérifiez qu'il "
+            "ne s'agit pas d'elle avant de créer un nouveau dossier."
+        )
+        self.candidats = candidats
 
 
 class VersionConflict(IdentiteError):
@@ -115,9 +127,16 @@ def usager_create(
     nom_utilise: str = "",
     prenom_utilise: str = "",
     date_naissance_precision: str = PrecisionDate.JOUR,
+    differente_de: frozenset[int] = frozenset(),
+    motif_differente: str = "",
     request: HttpRequest | None = None,
 ) -> Usager:
-    """Create a person with a provisoire identity."""
+    """Create a person with a provisoire identity, after the duplicate check.
+
+    Strong candidates block the creation (DoublonPotentiel) unless their ids are in
+    `differente_de`, i.e. the user confirmed they are other people (recorded with the
+    reason); medium ones go to the identitovigilance review queue.
+    """
     traits = _normalize_traits(
         {
             "nom_naissance": nom_naissance,
@@ -127,6 +146,24 @@ def usager_create(
             "lieu_naissance_insee": lieu_naissance_insee,
         }
     )
+    candidats = find_duplicates(
+        organisme_id=organisme.pk,
+        traits=Traits(
+            traits["nom_naissance"],
+            traits["prenoms_naissance"],
+            traits["date_naissance"],
+            traits["sexe"],
+            traits["lieu_naissance_insee"],
+            nom_utilise,
+        ),
+    )
+    blocking = [
+        c for c in candidats if c.niveau == Niveau.FORT and c.usager.pk not in differente_de
+    ]
+    if blocking:
+        raise DoublonPotentiel(blocking)
+    if differente_de and not motif_differente.strip():
+        raise IdentiteError("Indiquez pourquoi il s'agit d'une personne différente.")
     with transaction.atomic():
         usager = Usager(
             organisme=organisme,
@@ -138,10 +175,58 @@ def usager_create(
         usager.full_clean()
         usager.save()
         _event(usager, user=user, type=EvenementIdentite.Type.CREATION, statut_avant="")
+        _record_suspicions(
+            usager, candidats, user=user, differente_de=differente_de, motif=motif_differente
+        )
         audit.record(
-            action=AuditAction.CREATE, actor=user, request=request, obj=usager, usager=usager
+            action=AuditAction.CREATE,
+            actor=user,
+            request=request,
+            obj=usager,
+            usager=usager,
+            details={
+                "doublons_ecartes": sorted(differente_de),
+                "doublons_signales": [c.usager.pk for c in candidats],
+            },
         )
     return usager
+
+
+def _record_suspicions(
+    usager: Usager,
+    candidats: list[Candidat],
+    *,
+    user: Any,
+    differente_de: frozenset[int] = frozenset(),
+    motif: str = "",
+) -> None:
+    """Queue each candidate pair once (in either direction); a pair already settled stays
+    settled."""
+    now = timezone.now()
+    for c in candidats:
+        if SuspicionDoublon.objects.filter(usager=c.usager, candidat=usager).exists():
+            continue
+        settled = c.usager.pk in differente_de
+        values: dict[str, Any] = {
+            "niveau": int(c.niveau),
+            "score": c.score,
+            "raisons": c.raisons,
+            "detecte_par": user,
+        }
+        if settled:
+            values |= {
+                "statut": SuspicionDoublon.Statut.DIFFERENTES,
+                "traite_par": user,
+                "traite_le": now,
+                "motif": motif,
+            }
+            SuspicionDoublon.objects.update_or_create(
+                usager=usager, candidat=c.usager, defaults=values
+            )
+        else:
+            SuspicionDoublon.objects.get_or_create(
+                usager=usager, candidat=c.usager, defaults=values
+            )
 
 
 def identite_update_traits(
@@ -192,6 +277,15 @@ def identite_update_traits(
             statut_avant=before,
             motif=motif,
             details=details,
+        )
+        _record_suspicions(
+            current,
+            find_duplicates(
+                organisme_id=current.organisme_id,
+                traits=Traits.of(current),
+                exclude_id=current.pk,
+            ),
+            user=user,
         )
         audit.record(
             action=AuditAction.UPDATE,

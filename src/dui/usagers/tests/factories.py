@@ -8,13 +8,26 @@ from dui.structures.tests.factories import EtablissementFactory
 from dui.usagers.models import MembreEquipe, PriseEnCharge, Sexe, Usager
 
 
+def _letters(n: int) -> str:
+    word = ""
+    n += 26 * 27  # at least three letters
+    while n:
+        n, r = divmod(n, 26)
+        word = "BCDFGHJKLMNPQRSTVWXZAEIOUY"[r] + word
+    return word
+
+
 class UsagerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Usager
 
-    nom_naissance = factory.Sequence(lambda n: f"DUPONT{n}")
-    prenoms_naissance = "Marie Jeanne"
-    date_naissance = datetime.date(1938, 4, 12)
+    # Distinct names and birth dates, so that factory persons are not duplicates of each
+    # other (nor of the names tests type) for identitovigilance.
+    nom_naissance = factory.Sequence(lambda n: f"FACTICE {_letters(n)}")
+    prenoms_naissance = "Odile Jeanne"
+    date_naissance = factory.Sequence(
+        lambda n: datetime.date(1925, 1, 1) + datetime.timedelta(days=41 * n + 3)
+    )
     sexe = Sexe.FEMININ
     lieu_naissance_insee = "75056"
     organisme = factory.LazyAttribute(lambda o: EtablissementFactory().organisme)
