@@ -371,23 +371,23 @@ def _insert_batch(
     worker_ids: list[int],
     now: datetime.datetime,
 ) -> tuple[int, int]:
-    usagers = Usager.objects.bulk_create(
-        [
-            Usager(
-                nom_naissance=p.nom_naissance,
-                prenoms_naissance=p.prenoms_naissance,
-                date_naissance=p.date_naissance,
-                sexe=p.sexe,
-                lieu_naissance_insee=p.lieu_naissance_insee,
-                nom_utilise=p.nom_utilise,
-                prenom_utilise=p.prenom_utilise,
-                organisme_id=organisme.pk,
-                cree_le=now,
-            )
-            for p in batch
-        ],
-        batch_size=BATCH_SIZE,
-    )
+    rows = [
+        Usager(
+            nom_naissance=p.nom_naissance,
+            prenoms_naissance=p.prenoms_naissance,
+            date_naissance=p.date_naissance,
+            sexe=p.sexe,
+            lieu_naissance_insee=p.lieu_naissance_insee,
+            nom_utilise=p.nom_utilise,
+            prenom_utilise=p.prenom_utilise,
+            organisme_id=organisme.pk,
+            cree_le=now,
+        )
+        for p in batch
+    ]
+    for row in rows:
+        row.refresh_search_keys()  # bulk_create skips save(), which computes them
+    usagers = Usager.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     PriseEnCharge.objects.bulk_create(
         [
             PriseEnCharge(
