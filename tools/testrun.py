@@ -54,6 +54,20 @@ class Result:
         return f"{self.label} — {', '.join(parts)}"
 
 
+def call(cmd: list[str], env: dict[str, str]) -> int:
+    """Run a child and return its exit code; stop it if we are interrupted meanwhile."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)  # noqa: S603 - our own argv
+    try:
+        return proc.wait()
+    except BaseException:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        raise
+
+
 def banner(text: str) -> None:
     line = "=" * 72
     print(f"\n{line}\n{text}\n{line}", flush=True)
@@ -66,7 +80,7 @@ def run_pytest(label: str, extra_env: dict[str, str], args: list[str]) -> Result
         report = Path(tmp) / "report.xml"
         env = {**os.environ, **extra_env}
         cmd = [PYTHON, "-m", "pytest", f"--junitxml={report}", *args]
-        code = subprocess.call(cmd, cwd=ROOT, env=env)  # noqa: S603 - our own argv
+        code = call(cmd, env=env)
         result = Result(label=label, exit_code=code)
         if report.exists():
             for suite in ET.parse(report).getroot().iter("testsuite"):  # noqa: S314 - our file
@@ -85,9 +99,7 @@ def run_pytest(label: str, extra_env: dict[str, str], args: list[str]) -> Result
 def migrations_check() -> bool:
     banner("Migrations : makemigrations --check --dry-run")
     env = {**os.environ, "DUI_DATABASE_URL": "sqlite:///:memory:"}
-    code = subprocess.call(  # noqa: S603
-        [PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT, env=env
-    )
+    code = call([PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"], env=env)
     if code != 0:
         print("ÉCHEC : des modèles ont changé sans migration (lancez makemigrations).")
     return code == 0
