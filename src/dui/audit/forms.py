@@ -24,7 +24,7 @@ class JournalFilterForm(forms.Form):
         min_value=1,
         help_text="Le numéro de dossier de la personne, visible dans l'adresse de sa fiche.",
     )
-    acteur = forms.ModelChoiceField(
+    acteur: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Utilisateur",
         queryset=None,
         required=False,
@@ -51,7 +51,7 @@ class JournalFilterForm(forms.Form):
             self.fields[name].error_messages["invalid"] = "Saisissez une date valide (jj/mm/aaaa)."
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         du, au = data.get("du"), data.get("au")
         if du and au and du > au:
             self.add_error(

@@ -155,7 +155,7 @@ def _csv_lines(user: Any, qs: QuerySet[Entree]) -> Iterator[str]:
 
 
 @login_required
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     policy.require(request.user, "journal.view")
     form, filters = _parse_filters(request)
     if filters is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,6 +12,12 @@ from dui.audit.chain import CHAINED_FIELDS, GENESIS, iter_breaks
 from dui.audit.models import Entree
 
 CHUNK_SIZE = 2000
+
+
+@dataclass
+class _Progress:
+    count: int = 0
+    last: Entree | None = None
 
 
 class Command(BaseCommand):
@@ -38,7 +45,7 @@ class Command(BaseCommand):
                 )
             prev_hash = anchor.hash
 
-        counted = {"n": 0, "last": None}
+        progress = _Progress()
 
         def entries() -> Iterator[Entree]:
             # A server-side cursor on PostgreSQL, chunked reads on SQLite: constant memory.
@@ -48,8 +55,8 @@ class Command(BaseCommand):
                 .only(*CHAINED_FIELDS, "prev_hash", "hash")
             )
             for entry in qs.iterator(chunk_size=CHUNK_SIZE):
-                counted["n"] += 1
-                counted["last"] = entry
+                progress.count += 1
+                progress.last = entry
                 yield entry
 
         broken = 0
@@ -58,10 +65,10 @@ class Command(BaseCommand):
             self.stderr.write(f"Entrée n° {item.seq} : {item.message}")
         if broken:
             raise CommandError(
-                f"Journal altéré : {broken} anomalie(s) sur {counted['n']} entrées vérifiées."
+                f"Journal altéré : {broken} anomalie(s) sur {progress.count} entrées vérifiées."
             )
-        self.stdout.write(f"Journal intègre : {counted['n']} entrées vérifiées.")
-        last = counted["last"]
+        self.stdout.write(f"Journal intègre : {progress.count} entrées vérifiées.")
+        last = progress.last
         if last is not None:
             # Keep this line elsewhere: it is what reveals a later truncation of the tail.
             self.stdout.write(f"Dernière entrée : n° {last.seq}, empreinte {last.hash}.")
