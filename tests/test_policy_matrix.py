@@ -1,0 +1,187 @@
+"""Every URL of the project against every ready-made role, another établissement's user and
+an anonymous visitor: what a GET answers (200, redirect, 404, 405).
+
+The table below must name every URL pattern: a new view fails
+`test_every_url_pattern_is_in_the_policy_table` until its row is added here.
+Refusals of personal or administrative pages are 404 (policy.require), never 403, so the
+existence of out-of-scope objects does not leak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import make_pro
+from dui.comptes.roles import PROFILS
+from dui.structures.tests.factories import UniteFactory
+
+ANON = "anonyme"
+AUTRE = "autre_etab_infirmier"  # a care professional of another établissement, same organisme
+AUTRE_ADMIN = "autre_etab_administrateur"  # the administrator of that other établissement
+SUBJECTS = [*PROFILS, AUTRE, AUTRE_ADMIN, ANON]
+LOGIN = "login"  # a redirect to the login page
+
+# Role properties, read from the ready-made profiles (comptes/roles.py).
+_EVERYONE = set(SUBJECTS) - {ANON}
+_READS_PERSONS_OF_ETAB = {
+    code
+    for code, (_, perimetre, *_rest, cats) in PROFILS.items()
+    if perimetre == "etablissement" and "administratif" in cats
+}
+_BREAK_GLASS = {code for code, p in PROFILS.items() if p[5]} | {AUTRE}
+_ADMIN_OF_ETAB = {code for code, p in PROFILS.items() if p[3]}
+_ADMIN_ANYWHERE = _ADMIN_OF_ETAB | {AUTRE_ADMIN}
+_JOURNAL = {code for code, p in PROFILS.items() if p[4]}
+
+
+def outcome(
+    allowed: set[str],
+    *,
+    ok: Any = 200,
+    refused: Any = 404,
+    anonymous: Any = LOGIN,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """Expected answer per subject: `ok` for the allowed ones, `refused` for the others."""
+    expected = {s: ok if s in allowed else refused for s in SUBJECTS}
+    expected[ANON] = anonymous
+    expected.update(overrides)
+    return expected
+
+
+@dataclass
+class World:
+    etab: Any
+    autre_etab: Any
+    organisme: Any
+    usager: Any
+    unite: Any
+    target: Any  # a colleague's account in etab, the object of account administration
+
+
+@dataclass
+class Row:
+    args: Callable[[World], list[Any]]
+    expected: dict[str, Any]
+
+
+def no_args(w: World) -> list[Any]:
+    return []
+
+
+TABLE: dict[str, Row] = {
+    # Shell.
+    "ui:home": Row(no_args, outcome(_EVERYONE)),
+    "ui:switch_etablissement": Row(no_args, outcome(_EVERYONE, ok=405)),
+    "ui:health": Row(no_args, outcome(_EVERYONE, anonymous=200)),
+    # Login and own account: a verified session is sent on from the login steps.
+    "comptes:login": Row(no_args, outcome(_EVERYONE, ok=302, anonymous=200)),
+    "comptes:otp": Row(no_args, outcome(_EVERYONE, ok=302)),
+    "comptes:otp_enrol": Row(no_args, outcome(_EVERYONE, ok=302)),
+    "comptes:logout": Row(no_args, outcome(_EVERYONE, ok=405, anonymous=405)),
+    "comptes:mon_compte": Row(no_args, outcome(_EVERYONE)),
+    # Recovery codes are shown once, right after generation; otherwise back to the account.
+    "comptes:recovery_codes": Row(no_args, outcome(_EVERYONE, ok=302)),
+    "comptes:password_reset": Row(no_args, outcome(_EVERYONE, anonymous=200)),
+    "comptes:password_reset_done": Row(no_args, outcome(_EVERYONE, anonymous=200)),
+    "comptes:password_reset_confirm": Row(
+        lambda w: ["MQ", "jeton-invalide"], outcome(_EVERYONE, anonymous=200)
+    ),
+    "comptes:password_reset_complete": Row(no_args, outcome(_EVERYONE, anonymous=200)),
+    # Structures administration: administrators, each in their own établissements.
+    "structures:list": Row(no_args, outcome(_ADMIN_ANYWHERE)),
+    "structures:organisme_edit": Row(lambda w: [w.organisme.pk], outcome(_ADMIN_ANYWHERE)),
+    "structures:etablissement_new": Row(no_args, outcome(_ADMIN_ANYWHERE)),
+    "structures:etablissement": Row(lambda w: [w.etab.pk], outcome(_ADMIN_OF_ETAB)),
+    "structures:etablissement_edit": Row(lambda w: [w.etab.pk], outcome(_ADMIN_OF_ETAB)),
+    "structures:unite_new": Row(lambda w: [w.etab.pk], outcome(_ADMIN_OF_ETAB)),
+    "structures:unite_edit": Row(lambda w: [w.unite.pk], outcome(_ADMIN_OF_ETAB)),
+    # Accounts administration.
+    "comptes_admin:users": Row(no_args, outcome(_ADMIN_ANYWHERE)),
+    "comptes_admin:user_new": Row(no_args, outcome(_ADMIN_ANYWHERE)),
+    "comptes_admin:user": Row(lambda w: [w.target.pk], outcome(_ADMIN_OF_ETAB)),
+    "comptes_admin:user_edit": Row(lambda w: [w.target.pk], outcome(_ADMIN_OF_ETAB)),
+    # POST-only actions: a GET reveals nothing, whoever asks.
+    "comptes_admin:user_deactivate": Row(lambda w: [w.target.pk], outcome(_EVERYONE, ok=405)),
+    "comptes_admin:affectation_edit": Row(lambda w: [w.target.pk], outcome(_ADMIN_OF_ETAB)),
+    "comptes_admin:affectation_remove": Row(
+        lambda w: [w.target.pk, w.target.affectations.get().pk], outcome(_EVERYONE, ok=405)
+    ),
+    "comptes_admin:habilitations": Row(lambda w: [w.etab.pk], outcome(_ADMIN_OF_ETAB)),
+    # Persons.
+    "usagers:list": Row(no_args, outcome(_EVERYONE)),
+    "usagers:detail": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
+    "usagers:break_glass_search": Row(no_args, outcome(_BREAK_GLASS)),
+    # Who already sees the person is sent to the record; only outsiders get the reason form.
+    "usagers:break_glass_open": Row(
+        lambda w: [w.usager.pk],
+        outcome(_BREAK_GLASS & _READS_PERSONS_OF_ETAB, ok=302, **{AUTRE: 200}),
+    ),
+    # Journal: the DPO only.
+    "audit:journal": Row(no_args, outcome(_JOURNAL)),
+    "audit:export": Row(no_args, outcome(_JOURNAL)),
+    "audit:break_glass": Row(no_args, outcome(_JOURNAL)),
+}
+
+
+def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:
+    """Every named URL pattern of the project, as "namespace:name"."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name or pattern.pattern}"
+
+
+def test_every_url_pattern_is_in_the_policy_table():
+    names = set(url_names())
+    assert sorted(names - set(TABLE)) == [], "URL sans ligne dans la matrice : ajoutez-la"
+    assert sorted(set(TABLE) - names) == [], "ligne de la matrice sans URL : retirez-la"
+
+
+def test_every_row_names_every_subject():
+    assert [name for name, row in TABLE.items() if set(row.expected) != set(SUBJECTS)] == []
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Hundreds of accounts are created here: the password hash is not what is tested.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(etab, autre_etab, organisme, usager) -> World:
+    target = make_pro(etab, "soignant", prenom="Cible", nom="Compte")
+    return World(etab, autre_etab, organisme, usager, UniteFactory(etablissement=etab), target)
+
+
+def subject_client(subject: str, world: World, login, client):  # type: ignore[no-untyped-def]
+    if subject == ANON:
+        return client
+    if subject == AUTRE:
+        return login(make_pro(world.autre_etab, "infirmier"))
+    if subject == AUTRE_ADMIN:
+        return login(make_pro(world.autre_etab, "administrateur"))
+    return login(make_pro(world.etab, subject))
+
+
+CASES = [(name, subject) for name in TABLE for subject in SUBJECTS]
+
+
+@pytest.mark.parametrize(("url_name", "subject"), CASES, ids=[f"{n}-{s}" for n, s in CASES])
+def test_get_answers_as_the_policy_says(url_name, subject, world, login, client):
+    row = TABLE[url_name]
+    url = reverse(url_name, args=row.args(world))
+    response = subject_client(subject, world, login, client).get(url)
+    expected = row.expected[subject]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("comptes:login"))
+    else:
+        assert response.status_code == expected
