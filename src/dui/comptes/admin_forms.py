@@ -120,6 +120,8 @@ class HabilitationMatrixForm(forms.Form):
                         label=f"{role.libelle} — {label} — {mode_label}",
                         required=False,
                         initial=value,
+                        # Medical data stays with health professionals (secret médical).
+                        disabled=categorie == Categorie.MEDICAL and not role.is_sante,
                     )
 
     @staticmethod

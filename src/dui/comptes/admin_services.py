@@ -338,6 +338,10 @@ def habilitation_set(
         raise CompteError(
             f"{role.libelle} — {Categorie(categorie).label} : l'écriture suppose la lecture."
         )
+    if categorie == Categorie.MEDICAL and lecture and not role.is_sante:
+        raise CompteError(
+            f"{role.libelle} : les données médicales sont réservées aux professionnels de santé."
+        )
     with transaction.atomic():
         current = effective_habilitations(etablissement).get(
             (role.pk, categorie), (False, False, False)

@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from conftest import make_pro
@@ -89,4 +90,30 @@ def test_write_without_read_is_refused_and_changes_nothing(admin, etab, login):
     )
     assert response.status_code == 200
     assert "l'écriture suppose la lecture" in page_text(response)
+    assert not Habilitation.objects.filter(etablissement=etab).exists()
+
+
+def test_medical_data_cannot_be_granted_to_a_non_health_role(admin, etab, login):
+    response = login(admin).post(
+        reverse("comptes_admin:habilitations", args=[etab.pk]),
+        _matrix_post(etab.pk, {("accueil", "medical", "lecture"): True}),
+    )
+    assert response.status_code == 302
+    assert not Habilitation.objects.filter(etablissement=etab).exists()
+    accueil = make_pro(etab, "accueil")
+    assert "medical" not in policy.droits(accueil)[etab.pk].lecture
+
+
+def test_habilitation_service_refuses_medical_for_a_non_health_role(admin, etab):
+    from dui.comptes.admin_services import CompteError, habilitation_set
+
+    with pytest.raises(CompteError, match="professionnels de santé"):
+        habilitation_set(
+            actor=admin,
+            etablissement=etab,
+            role=Role.objects.get(code="educatif"),
+            categorie="medical",
+            lecture=True,
+            ecriture=False,
+        )
     assert not Habilitation.objects.filter(etablissement=etab).exists()

@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.test import Client
@@ -219,7 +220,7 @@ def test_unit_of_another_etablissement_is_refused_for_an_affectation(
     admin, collegue, etab, autre_etab
 ):
     foreign_unit = UniteFactory(etablissement=autre_etab)
-    try:
+    with pytest.raises(admin_services.CompteError, match="n'appartient pas"):
         admin_services.affectation_set(
             actor=admin,
             user=collegue,
@@ -227,10 +228,6 @@ def test_unit_of_another_etablissement_is_refused_for_an_affectation(
             role=Role.objects.get(code="soignant"),
             unites=[foreign_unit],
         )
-    except admin_services.CompteError as error:
-        assert "n'appartient pas" in error.message
-    else:
-        raise AssertionError("a unit of another établissement was accepted")
     assert not Affectation.objects.get(user=collegue, etablissement=etab).unites.exists()
 
 
