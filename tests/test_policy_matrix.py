@@ -33,6 +33,8 @@ _READS_PERSONS_OF_ETAB = {
     for code, (_, perimetre, *_rest, cats) in PROFILS.items()
     if perimetre == "etablissement" and "administratif" in cats
 }
+# Lists the persons of their current établissement (those assigned to them, for home care).
+_LISTS_PERSONS = {code for code, p in PROFILS.items() if "administratif" in p[-1]} | {AUTRE}
 _BREAK_GLASS = {code for code, p in PROFILS.items() if p[5]} | {AUTRE}
 _ADMIN_OF_ETAB = {code for code, p in PROFILS.items() if p[3]}
 _ADMIN_ANYWHERE = _ADMIN_OF_ETAB | {AUTRE_ADMIN}
@@ -114,7 +116,7 @@ TABLE: dict[str, Row] = {
     ),
     "comptes_admin:habilitations": Row(lambda w: [w.etab.pk], outcome(_ADMIN_OF_ETAB)),
     # Persons.
-    "usagers:list": Row(no_args, outcome(_EVERYONE)),
+    "usagers:list": Row(no_args, outcome(_LISTS_PERSONS)),
     "usagers:detail": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
     "usagers:break_glass_search": Row(no_args, outcome(_BREAK_GLASS)),
     # Who already sees the person is sent to the record; only outsiders get the reason form.

@@ -21,6 +21,10 @@ _OPEN_PREFIXES = (
 )
 
 
+# Where to go once both factors are checked (set by the login page or by this middleware).
+NEXT_SESSION_KEY = "comptes_next"
+
+
 class SecondFactorRequiredMiddleware:
     """A password alone opens nothing: an authenticated session must also be OTP-verified."""
 
@@ -37,6 +41,8 @@ class SecondFactorRequiredMiddleware:
             from django_otp import user_has_device
 
             target = "comptes:otp" if user_has_device(user) else "comptes:otp_enrol"
+            if request.method == "GET" and "HX-Request" not in request.headers:
+                request.session.setdefault(NEXT_SESSION_KEY, request.get_full_path())
             return redirect(f"{reverse(target)}")
         return self.get_response(request)
 

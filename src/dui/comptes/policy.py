@@ -164,6 +164,19 @@ def break_glass_active(user: Any, usager: Any) -> bool:
     ).exists()
 
 
+def is_break_glass_access(user: Any, usager: Any) -> bool:
+    """True when the user reaches this person only through an open break-glass access."""
+    return not _usager_etablissement_ids(user, usager) and break_glass_active(user, usager)
+
+
+def may_list_usagers(user: Any, etablissement: Etablissement | None) -> bool:
+    """May the user list the persons of this établissement (read administrative data)?"""
+    if etablissement is None:
+        return False
+    d = droits(user).get(etablissement.pk)
+    return bool(d and Categorie.ADMINISTRATIF in d.lecture)
+
+
 def usager_categories(user: Any, usager: Any, *, write: bool = False) -> set[str]:
     """Data categories of this person the user may read (or write)."""
     rights = droits(user)
@@ -224,7 +237,8 @@ def allows(user: Any, permission: str, obj: Any = None) -> bool:
     """Answer "may `user` do `permission` on `obj`?" for every view and API.
 
     Permissions: etablissement.view, etablissement.admin, comptes.admin, journal.view,
-    usager.view, usager.<categorie>.read, usager.<categorie>.write, break_glass.
+    usagers.list (obj: établissement), usager.view, usager.<categorie>.read,
+    usager.<categorie>.write, break_glass.
     """
     if not _is_authenticated(user):
         return False
@@ -236,6 +250,8 @@ def allows(user: Any, permission: str, obj: Any = None) -> bool:
         return may_read_journal(user, obj)
     if permission == "break_glass":
         return may_break_glass(user, obj)
+    if permission == "usagers.list":
+        return may_list_usagers(user, obj)
     if permission == "usager.view":
         return may_view_usager(user, obj)
     if permission.startswith("usager."):

@@ -35,9 +35,9 @@ from dui.comptes.forms import (
     LoginForm,
     OtpForm,
 )
+from dui.comptes.middleware import NEXT_SESSION_KEY
 from dui.comptes.models import User
 
-NEXT_SESSION_KEY = "comptes_next"
 CODES_SESSION_KEY = "comptes_recovery_codes"
 
 

@@ -35,7 +35,7 @@ def search_q(text: str) -> Q | None:
 
     Names: every typed word must start a word of the person's names (accents and case
     ignored), or the first word sounds like the birth or used name (phonetic key).
-    Returns None when there is nothing to search for.
+    Returns None for an empty text (no filter); text with nothing searchable matches no one.
     """
     text = text.strip()[:100]
     if not text:
@@ -49,7 +49,7 @@ def search_q(text: str) -> Q | None:
         return Q(matricule_ins__startswith=digits)
     words = fold(text).split(" ")[:5]
     if not words or not words[0]:
-        return None
+        return Q(pk__in=[])
     # nom_normalise holds "BIRTH USED FIRSTNAMES…": the first word is searched as a prefix of
     # the whole column (indexable) or of any later word.
     first = words[0]

@@ -49,9 +49,10 @@ def test_search_never_leaves_the_users_scope(autre_etab_pro, people):
     assert not usager_search(autre_etab_pro, "lefevre").exists()
 
 
-def test_empty_or_meaningless_text_searches_nothing():
+def test_empty_text_filters_nothing_and_meaningless_text_finds_no_one(collegue, people):
     assert search_q("   ") is None
-    assert search_q("!!!") is None
+    assert usager_search(collegue, "").count() == 3
+    assert not usager_search(collegue, "!!! .*").exists()
 
 
 def test_search_is_one_query_after_the_rights(collegue, etab, people, django_assert_num_queries):
