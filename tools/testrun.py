@@ -79,7 +79,7 @@ def run_pytest(label: str, extra_env: dict[str, str], args: list[str]) -> Result
     with tempfile.TemporaryDirectory(prefix="dui-junit-") as tmp:
         report = Path(tmp) / "report.xml"
         env = {**os.environ, **extra_env}
-        cmd = [PYTHON, "-m", "pytest", f"--junitxml={report}", *args]
+        cmd = [PYTHON, "-m", "pytest", "-rs", f"--junitxml={report}", *args]
         code = call(cmd, env=env)
         result = Result(label=label, exit_code=code)
         if report.exists():
