@@ -58,12 +58,12 @@ def droits(user: Any) -> dict[int, Droits]:
             overrides[(h.role_id, h.etablissement_id, h.categorie)] = h
     for etab_id, d in result.items():
         for categorie in Categorie.values:
-            h = overrides.get((d.role.id, etab_id, categorie)) or defaults.get(
+            effective = overrides.get((d.role.id, etab_id, categorie)) or defaults.get(
                 (d.role.id, categorie)
             )
-            if h and h.lecture:
+            if effective and effective.lecture:
                 d.lecture.add(categorie)
-            if h and h.ecriture:
+            if effective and effective.ecriture:
                 d.ecriture.add(categorie)
     user._dui_droits = result
     return result

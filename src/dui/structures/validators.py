@@ -85,9 +85,7 @@ def check_rpps(raw: str) -> IdentifierCheck:
     """Validate an RPPS number; a Luhn failure only warns (real numbers fail it)."""
     value = (raw or "").strip().replace(" ", "")
     if not re.fullmatch(r"\d{11}", value):
-        raise ValidationError(
-            "Un numéro RPPS comporte exactement 11 chiffres.", code="rpps_format"
-        )
+        raise ValidationError("Un numéro RPPS comporte exactement 11 chiffres.", code="rpps_format")
     if not luhn_ok(value):
         return IdentifierCheck(
             value,

@@ -48,11 +48,15 @@ class DoublonPotentiel(IdentiteError):
         self.candidats = candidats
 
 
+def _label(field_name: str) -> str:
+    return str(getattr(Usager._meta.get_field(field_name), "verbose_name", field_name))
+
+
 class VersionConflict(IdentiteError):
     """Someone else changed the identity since the form was displayed."""
 
     def __init__(self, changed: list[str]) -> None:
-        labels = ", ".join(Usager._meta.get_field(f).verbose_name for f in changed) or "statut"
+        labels = ", ".join(str(_label(f)) for f in changed) or "statut"
         super().__init__(
             "Cette identité a été modifiée par quelqu'un d'autre entre-temps "
             f"({labels}). Rechargez la page pour voir la version actuelle ; rien n'a été "
@@ -252,7 +256,9 @@ def identite_update_traits(
             return current
         strict_changed = [k for k in changed if k in STRICT_TRAITS]
         before = current.statut_identite
-        details = {k: [_json(getattr(current, k)), _json(v)] for k, v in changed.items()}
+        details: dict[str, Any] = {
+            k: [_json(getattr(current, k)), _json(v)] for k, v in changed.items()
+        }
         for k, v in changed.items():
             setattr(current, k, v)
         fields = list(changed)
@@ -445,7 +451,7 @@ def identite_set_attributes(
     with transaction.atomic():
         current = _locked(usager, expected_version)
         before = current.statut_identite
-        details = {
+        details: dict[str, Any] = {
             "douteuse": [current.identite_douteuse, douteuse],
             "fictive": [current.identite_fictive, fictive],
             "homonyme": [current.homonyme, homonyme],
