@@ -79,6 +79,8 @@ SECRET_KEY = env_secret("DUI_SECRET_KEY")
 AUDIT_KEY = env_secret("DUI_AUDIT_KEY")
 
 DEBUG = env_bool("DUI_DEBUG")
+# Public address of the site, for links in e-mails sent outside a request (set-up links).
+BASE_URL = env_str("DUI_BASE_URL", "http://127.0.0.1:8000")
 ALLOWED_HOSTS = env_list("DUI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DUI_CSRF_TRUSTED_ORIGINS", [])
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -63,7 +64,9 @@ def setup_link(user: User, request: HttpRequest | None = None) -> str:
         "token": default_token_generator.make_token(user),
     }
     path = reverse("comptes:password_reset_confirm", kwargs=kwargs)
-    return request.build_absolute_uri(path) if request is not None else path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.BASE_URL.rstrip("/") + path
 
 
 def _send_setup_email(user: User, link: str) -> None:
@@ -230,7 +233,11 @@ def user_deactivate(*, actor: Any, user: User, request: HttpRequest | None = Non
 
 
 def _keeps_own_administration(actor: Any, user: User, etablissement: Etablissement) -> bool:
-    return user.pk == actor.pk and policy.allows(actor, "etablissement.admin", etablissement)
+    return (
+        actor is not None
+        and user.pk == actor.pk
+        and policy.allows(actor, "etablissement.admin", etablissement)
+    )
 
 
 def affectation_set(
