@@ -144,6 +144,9 @@ class Role(models.Model):
     may_administer = models.BooleanField("administre comptes et structures", default=False)
     may_read_journal = models.BooleanField("consulte le journal d'accès", default=False)
     may_break_glass = models.BooleanField("accès exceptionnel (bris de glace)", default=True)
+    may_manage_identities = models.BooleanField(
+        "référent en identitovigilance (doublons, fusions)", default=False
+    )
 
     class Meta:
         verbose_name = "profil d'habilitation"

@@ -220,6 +220,17 @@ def administered_etablissement_ids(user: Any) -> list[int]:
     return [etab_id for etab_id, d in droits(user).items() if d.role.may_administer]
 
 
+def may_manage_identities(user: Any, organisme_id: int | None = None) -> bool:
+    """Identitovigilance referent: settles suspected duplicates and merges records of the
+    organisme (of any organisme where the user has the right, when none is given)."""
+    ids = [i for i, d in droits(user).items() if d.role.may_manage_identities]
+    if not ids:
+        return False
+    if organisme_id is None:
+        return True
+    return Etablissement.objects.filter(id__in=ids, organisme_id=organisme_id).exists()
+
+
 def may_break_glass(user: Any, usager: Any | None = None) -> bool:
     rights = droits(user)
     if not any(d.role.may_break_glass for d in rights.values()):
@@ -238,7 +249,7 @@ def allows(user: Any, permission: str, obj: Any = None) -> bool:
 
     Permissions: etablissement.view, etablissement.admin, comptes.admin, journal.view,
     usagers.list (obj: établissement), usager.view, usager.<categorie>.read,
-    usager.<categorie>.write, break_glass.
+    usager.<categorie>.write, break_glass, identitovigilance (obj: organisme gestionnaire).
     """
     if not _is_authenticated(user):
         return False
@@ -248,6 +259,8 @@ def allows(user: Any, permission: str, obj: Any = None) -> bool:
         return may_administer(user, obj)
     if permission == "journal.view":
         return may_read_journal(user, obj)
+    if permission == "identitovigilance":
+        return may_manage_identities(user, obj.pk if obj is not None else None)
     if permission == "break_glass":
         return may_break_glass(user, obj)
     if permission == "usagers.list":

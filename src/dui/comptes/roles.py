@@ -100,6 +100,10 @@ PROFILS: dict[str, tuple[str, str, bool, bool, bool, bool, dict[str, str]]] = {
 }
 
 
+# Profiles that settle suspected duplicates and merge records (identitovigilance referents).
+REFERENTS_IDENTITOVIGILANCE = {"direction", "chef_service", "accueil", "infirmier"}
+
+
 def install_profiles(role_model: Any, habilitation_model: Any) -> None:
     """Create or refresh the ready-made roles and their default habilitations (idempotent)."""
     for code, (libelle, perimetre, sante, admin, journal, bris, cats) in PROFILS.items():
@@ -112,6 +116,7 @@ def install_profiles(role_model: Any, habilitation_model: Any) -> None:
                 "may_administer": admin,
                 "may_read_journal": journal,
                 "may_break_glass": bris,
+                "may_manage_identities": code in REFERENTS_IDENTITOVIGILANCE,
             },
         )
         for categorie in (A, S, E, SO, M):

@@ -7,6 +7,8 @@ issue extends it (INS statuses, identitovigilance, admission journey).
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -89,6 +91,11 @@ class Usager(models.Model):
         related_name="doublons_fusionnes",
         verbose_name="fusionné dans",
     )
+    # An archived record is read-only (still journaled when read).
+    archive_le = models.DateTimeField("archivé le", null=True, blank=True)
+    archive_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Incremented by every identity change: a stale form is refused, never merged blindly.
     version = models.PositiveIntegerField(default=1)
     cree_le = models.DateTimeField(default=timezone.now, editable=False)
@@ -166,6 +173,33 @@ class Usager(models.Model):
         return f"{self.nom_naissance.upper()} {self.premier_prenom}"
 
 
+class TypePriseEnCharge(models.TextChoices):
+    HEBERGEMENT_PERMANENT = "heb_permanent", "Hébergement permanent"
+    HEBERGEMENT_TEMPORAIRE = "heb_temporaire", "Hébergement temporaire"
+    ACCUEIL_JOUR = "accueil_jour", "Accueil de jour"
+    ACCUEIL_NUIT = "accueil_nuit", "Accueil de nuit"
+    INTERNAT = "internat", "Internat"
+    SEMI_INTERNAT = "semi_internat", "Semi-internat / externat"
+    DOMICILE = "domicile", "Accompagnement à domicile"
+    MILIEU_ORDINAIRE = "milieu_ordinaire", "Accompagnement en milieu ordinaire"
+    AUTRE = "autre", "Autre"
+
+
+class MotifSortie(models.TextChoices):
+    RETOUR_DOMICILE = "retour_domicile", "Retour à domicile"
+    AUTRE_ETABLISSEMENT = (
+        "autre_etablissement",
+        "Orientation vers un autre établissement ou service",
+    )
+    HOSPITALISATION = "hospitalisation", "Hospitalisation de longue durée"
+    DECES = "deces", "Décès"
+    FIN_ACCOMPAGNEMENT = "fin_accompagnement", "Fin de l'accompagnement (objectifs atteints, âge)"
+    DEMANDE_PERSONNE = "demande_personne", "À la demande de la personne ou de son représentant"
+    RUPTURE = "rupture", "Rupture de contrat / exclusion"
+    TRANSFERT_INTERNE = "transfert_interne", "Transfert vers un autre service de l'organisme"
+    AUTRE = "autre", "Autre"
+
+
 class PriseEnCharge(models.Model):
     """A period of support of a person by one établissement (séjour, accompagnement)."""
 
@@ -176,17 +210,87 @@ class PriseEnCharge(models.Model):
     unite = models.ForeignKey(
         Unite, on_delete=models.PROTECT, null=True, blank=True, related_name="prises_en_charge"
     )
+    type = models.CharField(
+        "type d'accueil", max_length=20, choices=TypePriseEnCharge.choices, blank=True
+    )
     date_debut = models.DateField("date d'admission")
     date_fin = models.DateField("date de sortie", null=True, blank=True)
+    motif_sortie = models.CharField(
+        "motif de sortie", max_length=30, choices=MotifSortie.choices, blank=True
+    )
+    destination_sortie = models.CharField("destination à la sortie", max_length=200, blank=True)
+    commentaire_sortie = models.TextField("commentaire de sortie", blank=True)
+    candidature = models.ForeignKey(
+        "Candidature", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    admis_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sorti_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "prise en charge"
         verbose_name_plural = "prises en charge"
-        indexes = [models.Index(fields=["etablissement", "date_fin"])]
+        indexes = [
+            models.Index(fields=["etablissement", "date_fin"]),
+            models.Index(fields=["usager", "etablissement"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="prise_en_charge_dates_ordonnees",
+                condition=models.Q(date_fin__isnull=True)
+                | models.Q(date_fin__gte=models.F("date_debut")),
+            )
+        ]
 
     @property
     def is_active(self) -> bool:
         return self.date_fin is None or self.date_fin >= timezone.localdate()
+
+
+class MouvementUnite(models.Model):
+    """A move between units of the same établissement during a stay."""
+
+    prise_en_charge = models.ForeignKey(
+        PriseEnCharge, on_delete=models.CASCADE, related_name="mouvements"
+    )
+    date = models.DateField("date du mouvement")
+    unite_avant = models.ForeignKey(
+        Unite, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unite_apres = models.ForeignKey(
+        Unite, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    motif = models.CharField("motif", max_length=200, blank=True)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    enregistre_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "mouvement d'unité"
+        ordering = ["-date", "-pk"]
+
+
+class SuiviSortie(models.Model):
+    """A follow-up action owed after an exit (information of the partners, documents
+    handed over, news of the person…), traced until done."""
+
+    prise_en_charge = models.ForeignKey(
+        PriseEnCharge, on_delete=models.CASCADE, related_name="suivis_sortie"
+    )
+    libelle = models.CharField("action", max_length=200)
+    echeance = models.DateField("échéance", null=True, blank=True)
+    fait_le = models.DateTimeField("faite le", null=True, blank=True)
+    fait_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    commentaire = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "suivi après la sortie"
+        verbose_name_plural = "suivis après la sortie"
+        ordering = ["fait_le", "echeance", "pk"]
 
 
 class MembreEquipe(models.Model):
@@ -302,3 +406,218 @@ class Fusion(models.Model):
     class Meta:
         verbose_name = "fusion"
         ordering = ["-fusionne_le"]
+
+
+class Candidature(models.Model):
+    """An application to one service of the organisme (waiting list), from the first
+    request to the decision and the admission."""
+
+    class Source(models.TextChoices):
+        DIRECTE = "directe", "Demande directe (personne, famille)"
+        VIATRAJECTOIRE = "viatrajectoire", "ViaTrajectoire"
+        MDPH = "mdph", "Notification MDPH"
+        HOPITAL = "hopital", "Service hospitalier"
+        PARTENAIRE = "partenaire", "Partenaire (CCAS, SAD, médecin…)"
+        AUTRE = "autre", "Autre"
+
+    class Priorite(models.IntegerChoices):
+        NORMALE = 1, "Normale"
+        HAUTE = 2, "Haute"
+        URGENTE = 3, "Urgente"
+
+    class Statut(models.TextChoices):
+        RECUE = "recue", "Reçue"
+        EN_ETUDE = "en_etude", "En étude"
+        ACCEPTEE = "acceptee", "Acceptée (liste d'attente)"
+        REFUSEE = "refusee", "Refusée"
+        DESISTEMENT = "desistement", "Désistement"
+        ADMISE = "admise", "Admise"
+
+    usager = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="candidatures")
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.PROTECT, related_name="candidatures"
+    )
+    type_souhaite = models.CharField(
+        "accueil souhaité", max_length=20, choices=TypePriseEnCharge.choices, blank=True
+    )
+    date_reception = models.DateField("reçue le", default=timezone.localdate)
+    source = models.CharField("origine", max_length=20, choices=Source.choices)
+    reference_viatrajectoire = models.CharField(
+        "référence ViaTrajectoire", max_length=50, blank=True
+    )
+    mdph_date_notification = models.DateField("date de notification MDPH", null=True, blank=True)
+    mdph_decision_debut = models.DateField("décision MDPH valable du", null=True, blank=True)
+    mdph_decision_fin = models.DateField("décision MDPH valable au", null=True, blank=True)
+    priorite = models.PositiveSmallIntegerField(
+        "priorité", choices=Priorite.choices, default=Priorite.NORMALE
+    )
+    statut = models.CharField(max_length=12, choices=Statut.choices, default=Statut.RECUE)
+    premier_contact_prevu_le = models.DateTimeField(
+        "premier contact prévu le", null=True, blank=True
+    )
+    premier_contact_fait_le = models.DateTimeField("premier contact fait le", null=True, blank=True)
+    premier_contact_compte_rendu = models.TextField("compte rendu du premier contact", blank=True)
+    decision_le = models.DateTimeField("décision le", null=True, blank=True)
+    decision_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    motif_decision = models.TextField("motif de la décision", blank=True)
+    commentaire = models.TextField("commentaire", blank=True)
+    cree_le = models.DateTimeField(default=timezone.now)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "candidature"
+        ordering = ["-priorite", "date_reception", "pk"]
+        indexes = [models.Index(fields=["etablissement", "statut", "-priorite", "date_reception"])]
+        constraints = [
+            models.CheckConstraint(
+                name="candidature_mdph_dates_ordonnees",
+                condition=models.Q(mdph_decision_fin__isnull=True)
+                | models.Q(mdph_decision_debut__isnull=True)
+                | models.Q(mdph_decision_fin__gte=models.F("mdph_decision_debut")),
+            )
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.statut in {self.Statut.RECUE, self.Statut.EN_ETUDE, self.Statut.ACCEPTEE}
+
+
+class MesureProtection(models.TextChoices):
+    TUTELLE = "tutelle", "Tutelle"
+    CURATELLE = "curatelle", "Curatelle simple"
+    CURATELLE_RENFORCEE = "curatelle_renforcee", "Curatelle renforcée"
+    SAUVEGARDE = "sauvegarde", "Sauvegarde de justice"
+    HABILITATION_FAMILIALE = "habilitation_familiale", "Habilitation familiale"
+    MANDAT_PROTECTION_FUTURE = "mandat_protection_future", "Mandat de protection future"
+    AUTORITE_PARENTALE = "autorite_parentale", "Autorité parentale (mineur)"
+    TUTELLE_MINEUR = "tutelle_mineur", "Tutelle d'un mineur / délégation (ASE)"
+
+
+class Proche(models.Model):
+    """Someone of the person's entourage; one person may hold several roles."""
+
+    usager = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="proches")
+    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100, blank=True)
+    lien = models.CharField("lien avec la personne", max_length=100, blank=True)
+    is_personne_confiance = models.BooleanField("personne de confiance", default=False)
+    is_representant_legal = models.BooleanField("représentant légal", default=False)
+    is_aidant = models.BooleanField("proche aidant", default=False)
+    is_contact_urgence = models.BooleanField("à prévenir en cas d'urgence", default=False)
+    mesure_protection = models.CharField(
+        "mesure de protection", max_length=30, choices=MesureProtection.choices, blank=True
+    )
+    mesure_debut = models.DateField("mesure du", null=True, blank=True)
+    mesure_fin = models.DateField("mesure jusqu'au", null=True, blank=True)
+    organisme_mandataire = models.CharField("service mandataire (MJPM)", max_length=200, blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    adresse = models.TextField("adresse", blank=True)
+    commentaire = models.TextField("commentaire", blank=True)
+    actif = models.BooleanField("actif", default=True)
+
+    class Meta:
+        verbose_name = "proche"
+        ordering = ["-is_personne_confiance", "-is_representant_legal", "nom"]
+        constraints = [
+            models.CheckConstraint(
+                name="proche_mesure_si_representant",
+                condition=models.Q(mesure_protection="") | models.Q(is_representant_legal=True),
+            ),
+            models.CheckConstraint(
+                name="proche_mesure_dates_ordonnees",
+                condition=models.Q(mesure_fin__isnull=True)
+                | models.Q(mesure_debut__isnull=True)
+                | models.Q(mesure_fin__gte=models.F("mesure_debut")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prenom} {self.nom}".strip()
+
+
+class IntervenantExterieur(models.Model):
+    """A professional or service around the person outside the établissement."""
+
+    class Type(models.TextChoices):
+        MEDECIN_TRAITANT = "medecin_traitant", "Médecin traitant"
+        SPECIALISTE = "specialiste", "Médecin spécialiste"
+        PHARMACIE = "pharmacie", "Pharmacie"
+        INFIRMIER_LIBERAL = "infirmier_liberal", "Infirmier libéral"
+        KINESITHERAPEUTE = "kinesitherapeute", "Kinésithérapeute"
+        SERVICE_PARTENAIRE = "service_partenaire", "Service partenaire"
+        SERVICE_SOCIAL = "service_social", "Service social"
+        AUTRE = "autre", "Autre"
+
+    usager = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="intervenants")
+    type = models.CharField("type", max_length=20, choices=Type.choices)
+    nom = models.CharField("nom ou raison sociale", max_length=200)
+    specialite = models.CharField("spécialité", max_length=100, blank=True)
+    rpps = models.CharField("RPPS", max_length=11, blank=True)
+    finess = models.CharField("FINESS", max_length=9, blank=True)
+    mssante = models.EmailField("adresse MSSanté", blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    adresse = models.TextField("adresse", blank=True)
+    actif = models.BooleanField("actif", default=True)
+
+    class Meta:
+        verbose_name = "intervenant extérieur"
+        verbose_name_plural = "intervenants extérieurs"
+        ordering = ["type", "nom"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class DroitPrestation(models.Model):
+    """A social benefit funding the support, with its validity (alert before expiry)."""
+
+    class Type(models.TextChoices):
+        APA = "apa", "APA — Allocation personnalisée d'autonomie"
+        PCH = "pch", "PCH — Prestation de compensation du handicap"
+        ASH = "ash", "Aide sociale à l'hébergement"
+        AEEH = "aeeh", "AEEH — Allocation d'éducation de l'enfant handicapé"
+        AAH = "aah", "AAH — Allocation aux adultes handicapés"
+        APL = "apl", "Aide au logement (APL, ALS)"
+        ORIENTATION_MDPH = "orientation_mdph", "Orientation CDAPH (MDPH)"
+        CAISSE_RETRAITE = "caisse_retraite", "Aide d'une caisse de retraite"
+        AUTRE = "autre", "Autre"
+
+    usager = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="droits")
+    type = models.CharField("prestation", max_length=20, choices=Type.choices)
+    organisme_payeur = models.CharField(
+        "organisme payeur / département", max_length=200, blank=True
+    )
+    numero_decision = models.CharField("n° de décision", max_length=100, blank=True)
+    date_debut = models.DateField("du")
+    date_fin = models.DateField("au", null=True, blank=True)
+    montant_mensuel = models.DecimalField(
+        "montant mensuel (€)", max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    commentaire = models.TextField("commentaire", blank=True)
+
+    ALERTE_JOURS = 60
+
+    class Meta:
+        verbose_name = "droit ou prestation"
+        verbose_name_plural = "droits et prestations"
+        ordering = ["date_fin", "type"]
+        indexes = [models.Index(fields=["date_fin"])]
+        constraints = [
+            models.CheckConstraint(
+                name="droit_dates_ordonnees",
+                condition=models.Q(date_fin__isnull=True)
+                | models.Q(date_fin__gte=models.F("date_debut")),
+            )
+        ]
+
+    def expire_bientot(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.date_fin is not None and today <= self.date_fin <= today + datetime.timedelta(
+            days=self.ALERTE_JOURS
+        )

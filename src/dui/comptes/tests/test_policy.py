@@ -123,3 +123,13 @@ def test_rights_are_computed_in_two_queries_whatever_the_number_of_etablissement
     assert len(rights) == 5
     with django_assert_max_num_queries(0):
         policy.droits(user)
+
+
+def test_identitovigilance_referents_are_the_flagged_roles_of_the_organisme(organisme, etab):
+    from dui.structures.tests.factories import OrganismeFactory
+
+    accueil = make_pro(etab, "accueil")
+    soignant = make_pro(etab, "soignant")
+    assert policy.allows(accueil, "identitovigilance", organisme)
+    assert not policy.allows(accueil, "identitovigilance", OrganismeFactory())
+    assert not policy.allows(soignant, "identitovigilance", organisme)
