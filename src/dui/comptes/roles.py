@@ -105,19 +105,23 @@ REFERENTS_IDENTITOVIGILANCE = {"direction", "chef_service", "accueil", "infirmie
 
 
 def install_profiles(role_model: Any, habilitation_model: Any) -> None:
-    """Create or refresh the ready-made roles and their default habilitations (idempotent)."""
+    """Create or refresh the ready-made roles and their default habilitations (idempotent).
+
+    Also called by data migrations with historical models: fields added later are skipped.
+    """
+    known = {f.name for f in role_model._meta.get_fields()}
     for code, (libelle, perimetre, sante, admin, journal, bris, cats) in PROFILS.items():
+        values = {
+            "libelle": libelle,
+            "perimetre": perimetre,
+            "is_sante": sante,
+            "may_administer": admin,
+            "may_read_journal": journal,
+            "may_break_glass": bris,
+            "may_manage_identities": code in REFERENTS_IDENTITOVIGILANCE,
+        }
         role, _ = role_model.objects.update_or_create(
-            code=code,
-            defaults={
-                "libelle": libelle,
-                "perimetre": perimetre,
-                "is_sante": sante,
-                "may_administer": admin,
-                "may_read_journal": journal,
-                "may_break_glass": bris,
-                "may_manage_identities": code in REFERENTS_IDENTITOVIGILANCE,
-            },
+            code=code, defaults={k: v for k, v in values.items() if k in known}
         )
         for categorie in (A, S, E, SO, M):
             level = cats.get(categorie)
