@@ -124,6 +124,10 @@ TABLE: dict[str, Row] = {
         lambda w: [w.usager.pk],
         outcome(_BREAK_GLASS & _READS_PERSONS_OF_ETAB, ok=302, **{AUTRE: 200}),
     ),
+    # Person record, identity tab and INSi (identity engineer): rows below.
+    # Person record, journey tab: applications, admission, exit (journey engineer): rows below.
+    # Person record, entourage, benefits and synthesis (entourage engineer): rows below.
+    # Identitovigilance queue and merges (identitovigilance engineer): rows below.
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from dui.comptes import policy
 from dui.usagers.models import Usager
@@ -16,3 +16,59 @@ def usager_get_for(user: Any, usager_id: int) -> Usager:
     if usager is None or not policy.allows(user, "usager.view", usager):
         raise Http404("Personne introuvable ou hors de votre périmètre.")
     return usager
+
+
+# Tabs of the person's record: (url name, label, category the tab needs to be shown).
+RECORD_TABS = [
+    ("usagers:detail", "Synthèse", "administratif"),
+    ("usagers:identite", "Identité", "administratif"),
+    ("usagers:parcours", "Parcours", "administratif"),
+    ("usagers:entourage", "Entourage", "administratif"),
+    ("usagers:droits", "Droits et prestations", "social"),
+]
+
+
+def record_context(
+    request: HttpRequest, usager: Usager, *, tab: str, details: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Journal the read of one tab of the record and build what record_base.html needs."""
+    from django.urls import NoReverseMatch, reverse
+
+    from dui import audit
+    from dui.audit.models import AuditAction
+
+    break_glass = policy.is_break_glass_access(request.user, usager)
+    audit.record(
+        action=AuditAction.READ,
+        request=request,
+        obj=usager,
+        usager=usager,
+        break_glass=break_glass,
+        details={"onglet": tab, **(details or {})},
+    )
+    readable = policy.usager_categories(request.user, usager)
+    tabs = []
+    for name, label, categorie in RECORD_TABS:
+        if categorie not in readable:
+            continue
+        try:
+            url = reverse(name, args=[usager.pk])
+        except NoReverseMatch:
+            continue  # a tab whose views are not there yet
+        tabs.append({"url": url, "label": label, "current": name == tab})
+    return {
+        "usager": usager,
+        "break_glass": break_glass,
+        "categories": readable,
+        "record_tabs": tabs,
+    }
+
+
+def ensure_writable(usager: Usager) -> None:
+    """Archived and merged records are read-only: services call this before any change."""
+    from dui.usagers.identite import IdentiteError
+
+    if usager.archive_le is not None:
+        raise IdentiteError("Ce dossier est archivé : il ne peut plus être modifié.")
+    if usager.fusionne_dans_id is not None:
+        raise IdentiteError("Ce dossier a été fusionné dans un autre : modifiez celui-ci.")

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from dui.usagers import bris_de_glace, views
+from dui.usagers import (
+    bris_de_glace,
+    views,
+    views_entourage,
+    views_identite,
+    views_parcours,
+    views_vigilance,
+)
 
 app_name = "usagers"
 urlpatterns = [
@@ -9,3 +16,8 @@ urlpatterns = [
     path("acces-exceptionnel/", bris_de_glace.search, name="break_glass_search"),
     path("<int:usager_id>/acces-exceptionnel/", bris_de_glace.open_access, name="break_glass_open"),
 ]
+# Each part of the record owns its URLs (same "usagers" namespace).
+urlpatterns += views_identite.urlpatterns
+urlpatterns += views_parcours.urlpatterns
+urlpatterns += views_entourage.urlpatterns
+urlpatterns += views_vigilance.urlpatterns

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from dui import audit
 from dui.audit.models import AuditAction
 from dui.comptes import policy
-from dui.usagers.access import usager_get_for
+from dui.usagers.access import record_context, usager_get_for
 from dui.usagers.models import PriseEnCharge
 from dui.usagers.queries import usager_search
 
@@ -38,7 +38,6 @@ def usager_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def usager_detail(request: HttpRequest, usager_id: int) -> HttpResponse:
     usager = usager_get_for(request.user, usager_id)
-    break_glass = policy.is_break_glass_access(request.user, usager)
     sejours = (
         PriseEnCharge.objects.filter(
             usager=usager, etablissement_id__in=policy.etablissement_ids(request.user)
@@ -46,20 +45,5 @@ def usager_detail(request: HttpRequest, usager_id: int) -> HttpResponse:
         .select_related("etablissement", "unite")
         .order_by("-date_debut")
     )
-    audit.record(
-        action=AuditAction.READ,
-        request=request,
-        obj=usager,
-        usager=usager,
-        break_glass=break_glass,
-    )
-    return render(
-        request,
-        "usagers/detail.html",
-        {
-            "usager": usager,
-            "sejours": sejours,
-            "categories": policy.usager_categories(request.user, usager),
-            "break_glass": break_glass,
-        },
-    )
+    context = record_context(request, usager, tab="usagers:detail")
+    return render(request, "usagers/detail.html", {**context, "sejours": sejours})
