@@ -100,7 +100,7 @@ def usager_scope(user: Any) -> Q:
     établissements (any stay, past ones included, for follow-up after exit); home-care workers
     only the persons whose team they belong to; an open break-glass access adds one person.
     """
-    from dui.usagers.models import MembreEquipe, PriseEnCharge
+    from dui.usagers.models import Candidature, MembreEquipe, PriseEnCharge
 
     if not _is_authenticated(user):
         return Q(pk__in=[])
@@ -109,6 +109,10 @@ def usager_scope(user: Any) -> Q:
     if etab_ids:
         scope |= Q(
             pk__in=PriseEnCharge.objects.filter(etablissement_id__in=etab_ids).values("usager_id")
+        )
+        # A person who applied to the établissement is in its scope too (waiting list).
+        scope |= Q(
+            pk__in=Candidature.objects.filter(etablissement_id__in=etab_ids).values("usager_id")
         )
     assigned_ids = _scope_ids(user, Role.Perimetre.ASSIGNES)
     if assigned_ids:
@@ -127,7 +131,7 @@ def usager_scope(user: Any) -> Q:
 
 def _usager_etablissement_ids(user: Any, usager: Any) -> set[int]:
     """Établissements through which the user reaches this person (for category rights)."""
-    from dui.usagers.models import MembreEquipe, PriseEnCharge
+    from dui.usagers.models import Candidature, MembreEquipe, PriseEnCharge
 
     cache = getattr(user, "_dui_usager_etabs", None)
     if cache is None:
@@ -139,6 +143,11 @@ def _usager_etablissement_ids(user: Any, usager: Any) -> set[int]:
     if etab_ids:
         reach |= set(
             PriseEnCharge.objects.filter(usager=usager, etablissement_id__in=etab_ids).values_list(
+                "etablissement_id", flat=True
+            )
+        )
+        reach |= set(
+            Candidature.objects.filter(usager=usager, etablissement_id__in=etab_ids).values_list(
                 "etablissement_id", flat=True
             )
         )
