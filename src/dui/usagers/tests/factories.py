@@ -5,7 +5,7 @@ import datetime
 import factory
 
 from dui.structures.tests.factories import EtablissementFactory
-from dui.usagers.models import MembreEquipe, PriseEnCharge, Sexe, Usager
+from dui.usagers.models import Candidature, MembreEquipe, PriseEnCharge, Sexe, Usager
 
 
 def _letters(n: int) -> str:
@@ -50,3 +50,15 @@ class MembreEquipeFactory(factory.django.DjangoModelFactory):
 
     usager = factory.SubFactory(UsagerFactory)
     etablissement = factory.SubFactory(EtablissementFactory)
+
+
+class CandidatureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidature
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    usager = factory.SubFactory(
+        UsagerFactory, organisme=factory.SelfAttribute("..etablissement.organisme")
+    )
+    source = Candidature.Source.DIRECTE
+    date_reception = datetime.date(2024, 3, 1)
