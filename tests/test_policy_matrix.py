@@ -39,6 +39,10 @@ _BREAK_GLASS = {code for code, p in PROFILS.items() if p[5]} | {AUTRE}
 _ADMIN_OF_ETAB = {code for code, p in PROFILS.items() if p[3]}
 _ADMIN_ANYWHERE = _ADMIN_OF_ETAB | {AUTRE_ADMIN}
 _JOURNAL = {code for code, p in PROFILS.items() if p[4]}
+# Creates persons in their current établissement (administrative write).
+_WRITES_PERSONS_OF_ETAB = {
+    code for code, p in PROFILS.items() if p[-1].get("administratif") == "w"
+}
 
 
 def outcome(
@@ -125,6 +129,15 @@ TABLE: dict[str, Row] = {
         outcome(_BREAK_GLASS & _READS_PERSONS_OF_ETAB, ok=302, **{AUTRE: 200}),
     ),
     # Person record, identity tab and INSi (identity engineer): rows below.
+    "usagers:nouveau": Row(no_args, outcome(_WRITES_PERSONS_OF_ETAB)),
+    "usagers:identite": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
+    # POST-only identity actions: a GET reveals nothing, whoever asks.
+    "usagers:identite_modifier": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405)),
+    "usagers:identite_justificatif": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405)),
+    "usagers:identite_attributs": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405)),
+    "usagers:identite_declasser": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405)),
+    "usagers:identite_insi": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405)),
+    "usagers:identite_insi_accepter": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405)),
     # Person record, journey tab: applications, admission, exit (journey engineer): rows below.
     # Person record, entourage, benefits and synthesis (entourage engineer): rows below.
     # Identitovigilance queue and merges (identitovigilance engineer): rows below.
