@@ -24,6 +24,7 @@ _NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("accueil", "Accueil", "ui:home", ("ui:home",)),
     ("usagers", "Personnes accompagnées", "usagers:list", ("usagers:list", "usagers:detail")),
     ("bris_de_glace", "Accès exceptionnel", "usagers:break_glass_search", ("usagers:break_glass",)),
+    ("identitovigilance", "Identitovigilance", "usagers:vigilance", ("usagers:vigilance",)),
     ("journal", "Journal d'accès", "audit:journal", ("audit:",)),
     ("administration", "Structures", "structures:list", ("structures:",)),
     ("administration", "Comptes", "comptes_admin:users", ("comptes_admin:",)),
@@ -56,6 +57,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "administration": policy.may_administer(user),
         "journal": policy.may_read_journal(user),
         "bris_de_glace": policy.may_break_glass(user),
+        "identitovigilance": policy.may_manage_identities(user),
     }
     context.update(
         {

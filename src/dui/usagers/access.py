@@ -13,6 +13,12 @@ from dui.usagers.models import Usager
 def usager_get_for(user: Any, usager_id: int) -> Usager:
     """The person if the user may open their record; Http404 otherwise (existence hidden)."""
     usager = Usager.objects.filter(pk=usager_id).first()
+    if usager is not None and usager.fusionne_dans_id is not None:
+        # A merged record is hidden (as in visible_to), except from the organisme's
+        # identitovigilance referents, who see it with a pointer to the kept record.
+        if not policy.allows(user, "identitovigilance", usager.organisme):
+            raise Http404("Personne introuvable ou hors de votre périmètre.")
+        return usager
     if usager is None or not policy.allows(user, "usager.view", usager):
         raise Http404("Personne introuvable ou hors de votre périmètre.")
     return usager

@@ -41,6 +41,10 @@ def _links() -> list[tuple[type[models.Model], str, str]]:
     return found
 
 
+# Public name: the identitovigilance screens show what a merge would move.
+links = _links
+
+
 def _move(model: type[models.Model], field: str, pks: list[Any], target: Usager) -> list[Any]:
     """Point rows to `target`; rows that a unique constraint forbids to move stay behind."""
     try:
