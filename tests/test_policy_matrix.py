@@ -17,7 +17,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import make_pro
-from dui.comptes.roles import PROFILS
+from dui.comptes.roles import PROFILS, REFERENTS_IDENTITOVIGILANCE
 from dui.structures.tests.factories import UniteFactory
 
 ANON = "anonyme"
@@ -39,6 +39,9 @@ _BREAK_GLASS = {code for code, p in PROFILS.items() if p[5]} | {AUTRE}
 _ADMIN_OF_ETAB = {code for code, p in PROFILS.items() if p[3]}
 _ADMIN_ANYWHERE = _ADMIN_OF_ETAB | {AUTRE_ADMIN}
 _JOURNAL = {code for code, p in PROFILS.items() if p[4]}
+# Identitovigilance referents of the organisme (AUTRE is an infirmier of the same organisme).
+_IDENTITOVIGILANCE = set(REFERENTS_IDENTITOVIGILANCE) | {AUTRE}
+
 # Creates persons in their current établissement (administrative write).
 _WRITES_PERSONS_OF_ETAB = {
     code for code, p in PROFILS.items() if p[-1].get("administratif") == "w"
@@ -78,6 +81,24 @@ class Row:
 
 def no_args(w: World) -> list[Any]:
     return []
+
+
+def _suspicion(w: Any) -> list[Any]:
+    from dui.usagers.models import SuspicionDoublon
+    from dui.usagers.tests.factories import UsagerFactory
+
+    other = UsagerFactory(organisme=w.organisme)
+    s = SuspicionDoublon.objects.create(usager=other, candidat=w.usager, niveau=2, score=0.9)
+    return [s.pk]
+
+
+def _fusion(w: Any) -> list[Any]:
+    from dui.usagers.models import Fusion
+    from dui.usagers.tests.factories import UsagerFactory
+
+    other = UsagerFactory(organisme=w.organisme)
+    f = Fusion.objects.create(garde=w.usager, doublon=other, fusionne_par=w.target, motif="x")
+    return [f.pk]
 
 
 TABLE: dict[str, Row] = {
@@ -141,6 +162,13 @@ TABLE: dict[str, Row] = {
     # Person record, journey tab: applications, admission, exit (journey engineer): rows below.
     # Person record, entourage, benefits and synthesis (entourage engineer): rows below.
     # Identitovigilance queue and merges (identitovigilance engineer): rows below.
+    "usagers:vigilance": Row(no_args, outcome(_IDENTITOVIGILANCE)),
+    "usagers:vigilance_paire": Row(_suspicion, outcome(_IDENTITOVIGILANCE)),
+    "usagers:vigilance_differentes": Row(_suspicion, outcome(_EVERYONE, ok=405)),
+    "usagers:vigilance_fusionner": Row(_suspicion, outcome(_EVERYONE, ok=405)),
+    "usagers:vigilance_fusions": Row(no_args, outcome(_IDENTITOVIGILANCE)),
+    "usagers:vigilance_fusion": Row(_fusion, outcome(_IDENTITOVIGILANCE)),
+    "usagers:vigilance_fusion_annuler": Row(_fusion, outcome(_EVERYONE, ok=405)),
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),
