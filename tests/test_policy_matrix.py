@@ -39,6 +39,12 @@ _BREAK_GLASS = {code for code, p in PROFILS.items() if p[5]} | {AUTRE}
 _ADMIN_OF_ETAB = {code for code, p in PROFILS.items() if p[3]}
 _ADMIN_ANYWHERE = _ADMIN_OF_ETAB | {AUTRE_ADMIN}
 _JOURNAL = {code for code, p in PROFILS.items() if p[4]}
+# Change the journey (applications, admission, exit) of the persons of their établissement.
+_WRITES_JOURNEY = {
+    code
+    for code, (_, perimetre, *_rest, cats) in PROFILS.items()
+    if perimetre == "etablissement" and cats.get("administratif") == "w"
+}
 # Identitovigilance referents of the organisme (AUTRE is an infirmier of the same organisme).
 _IDENTITOVIGILANCE = set(REFERENTS_IDENTITOVIGILANCE) | {AUTRE}
 
@@ -160,6 +166,33 @@ TABLE: dict[str, Row] = {
     "usagers:identite_insi": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405)),
     "usagers:identite_insi_accepter": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405)),
     # Person record, journey tab: applications, admission, exit (journey engineer): rows below.
+    "usagers:candidatures": Row(no_args, outcome(_LISTS_PERSONS)),
+    "usagers:suivis_sortie": Row(no_args, outcome(_LISTS_PERSONS)),
+    "usagers:parcours": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
+    "usagers:candidature_nouvelle": Row(lambda w: [w.usager.pk], outcome(_WRITES_JOURNEY)),
+    "usagers:candidature": Row(
+        lambda w: [
+            w.usager.pk,
+            w.usager.candidatures.create(etablissement=w.etab, source="directe").pk,
+        ],
+        outcome(_READS_PERSONS_OF_ETAB),
+    ),
+    "usagers:admission": Row(lambda w: [w.usager.pk], outcome(_WRITES_JOURNEY)),
+    "usagers:transfert": Row(
+        lambda w: [w.usager.pk, w.usager.prises_en_charge.get().pk], outcome(_WRITES_JOURNEY)
+    ),
+    "usagers:sortie": Row(
+        lambda w: [w.usager.pk, w.usager.prises_en_charge.get().pk], outcome(_WRITES_JOURNEY)
+    ),
+    "usagers:suivi_fait": Row(
+        lambda w: [
+            w.usager.pk,
+            w.usager.prises_en_charge.get().suivis_sortie.create(libelle="Informer").pk,
+        ],
+        outcome(_EVERYONE, ok=405),
+    ),
+    # Archiving a person still supported shows why it cannot be done yet.
+    "usagers:archiver": Row(lambda w: [w.usager.pk], outcome(_WRITES_JOURNEY)),
     # Person record, entourage, benefits and synthesis (entourage engineer): rows below.
     # Identitovigilance queue and merges (identitovigilance engineer): rows below.
     "usagers:vigilance": Row(no_args, outcome(_IDENTITOVIGILANCE)),
