@@ -25,12 +25,21 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, organismes: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisme"].choices = [(o.pk, o.raison_sociale) for o in organismes]
+        field = self.fields["organisme"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(o.pk, o.raison_sociale) for o in organismes]
         if len(organismes) < 2:
             self.fields["organisme"].widget = forms.HiddenInput()
 
 
 class MotifForm(forms.Form):
+    # Distinct ids: the pair screen shows two forms with a "motif" each.
+    id_prefix = "motif"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
     motif = forms.CharField(
         label="Motif",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -46,6 +55,7 @@ class MotifForm(forms.Form):
 
 
 class DifferentesForm(MotifForm):
+    id_prefix = "differentes"
     motif = forms.CharField(
         label="Pourquoi s'agit-il de deux personnes différentes ?",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -55,6 +65,7 @@ class DifferentesForm(MotifForm):
 
 
 class FusionForm(MotifForm):
+    id_prefix = "fusion"
     garde = forms.TypedChoiceField(
         label="Dossier à conserver",
         coerce=int,
@@ -73,7 +84,9 @@ class FusionForm(MotifForm):
     def __init__(self, *args: Any, pair: tuple[Usager, Usager], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pair = pair
-        self.fields["garde"].choices = [
+        garde = self.fields["garde"]
+        assert isinstance(garde, forms.ChoiceField)
+        garde.choices = [
             (
                 u.pk,
                 f"{u.display_name}, né(e) le {u.date_naissance:%d/%m/%Y} "
@@ -88,6 +101,7 @@ class FusionForm(MotifForm):
 
 
 class AnnulationForm(MotifForm):
+    id_prefix = "annulation"
     motif = forms.CharField(
         label="Motif de l'annulation",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -22,7 +22,7 @@ from dui.audit.models import AuditAction
 from dui.comptes import policy
 from dui.structures.models import Etablissement, OrganismeGestionnaire
 from dui.usagers import fusion as fusion_module
-from dui.usagers.identite import IdentiteError, StatutIdentite
+from dui.usagers.identite import IdentiteError, PrecisionDate, StatutIdentite
 from dui.usagers.models import Fusion, PriseEnCharge, SuspicionDoublon, Usager
 from dui.usagers.phonetique import fold
 from dui.usagers.services import identite_set_attributes
@@ -183,7 +183,11 @@ def stays_of(usagers: list[Usager]) -> dict[int, list[PriseEnCharge]]:
 
 def display_value(usager: Usager, field: str) -> str:
     if field == "date_naissance":
-        return usager.date_naissance.strftime("%d/%m/%Y")
+        # Partial dates as the RNIV allows them: unknown parts are not shown as known.
+        formats = {PrecisionDate.ANNEE: "%Y", PrecisionDate.MOIS: "%m/%Y"}
+        return usager.date_naissance.strftime(
+            formats.get(PrecisionDate(usager.date_naissance_precision), "%d/%m/%Y")
+        )
     if field == "sexe":
         return usager.get_sexe_display()
     if field == "statut_identite":

@@ -377,3 +377,15 @@ def test_actions_on_a_settled_pair_are_refused(name, referent, organisme, login)
     assert "déjà été traitée" in response.content.decode()
     assert not Fusion.objects.exists()
     assert SuspicionDoublon.objects.get(pk=s.pk).traite_par is None
+
+
+def test_pair_screen_shows_a_partial_birth_date_without_inventing_day_and_month(organisme):
+    from dui.usagers.identite import PrecisionDate
+    from dui.usagers.services_vigilance import display_value
+
+    u = UsagerFactory(
+        organisme=organisme,
+        date_naissance=datetime.date(1950, 1, 1),
+        date_naissance_precision=PrecisionDate.ANNEE,
+    )
+    assert display_value(u, "date_naissance") == "1950"
