@@ -53,12 +53,18 @@ def _bloc_personnes(request: HttpRequest) -> HomeBlock | None:
         .distinct()
         .count()
     )
+    liens = [("Voir la liste des personnes", reverse("usagers:list"))]
+    if policy.allows(request.user, "usagers.list", etab):
+        liens += [
+            ("Liste d'attente", reverse("usagers:candidatures")),
+            ("Suivis après la sortie en retard", reverse("usagers:suivis_sortie")),
+        ]
     return HomeBlock(
         key="personnes",
         titre="Personnes accompagnées",
         texte=f"Personnes que vous pouvez consulter dans l'établissement {etab.nom}.",
         compte=nombre,
-        liens=[("Voir la liste des personnes", reverse("usagers:list"))],
+        liens=liens,
     )
 
 

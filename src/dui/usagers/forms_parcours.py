@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -12,6 +12,10 @@ from dui.usagers.models import Candidature, MotifSortie, TypePriseEnCharge
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 _DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+
+
+def _model_choice(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 class EtablissementChoiceField(forms.ModelChoiceField):
@@ -40,7 +44,7 @@ class CandidatureFilterForm(forms.Form):
 
     def __init__(self, *args: Any, etablissements: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = etablissements
+        _model_choice(self, "service").queryset = etablissements
 
 
 class CandidatureForm(forms.Form):
@@ -73,7 +77,7 @@ class CandidatureForm(forms.Form):
 
     def __init__(self, *args: Any, etablissements: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["etablissement"].queryset = etablissements
+        _model_choice(self, "etablissement").queryset = etablissements
 
 
 class VersionForm(forms.Form):
@@ -122,8 +126,8 @@ class AdmissionForm(forms.Form):
 
     def __init__(self, *args: Any, etablissements: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["etablissement"].queryset = etablissements
-        self.fields["unite"].queryset = Unite.objects.filter(
+        _model_choice(self, "etablissement").queryset = etablissements
+        _model_choice(self, "unite").queryset = Unite.objects.filter(
             etablissement__in=etablissements
         ).select_related("etablissement")
 
@@ -135,7 +139,7 @@ class TransfertUniteForm(forms.Form):
 
     def __init__(self, *args: Any, etablissement: Etablissement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unite"].queryset = Unite.objects.filter(
+        _model_choice(self, "unite").queryset = Unite.objects.filter(
             etablissement=etablissement
         ).select_related("etablissement")
 

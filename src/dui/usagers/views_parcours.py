@@ -72,6 +72,14 @@ def _require_write(user: Any, usager: Usager, etablissement_id: int) -> None:
         raise Http404("Introuvable ou non autorisé.")
 
 
+def _current_etablissement(request: HttpRequest) -> Etablissement:
+    """The établissement chosen in the shell, if the user may list its persons (404 otherwise)."""
+    etab = getattr(request, "etablissement", None)
+    policy.require(request.user, "usagers.list", etab)
+    assert etab is not None  # policy.require refuses None
+    return etab
+
+
 def _sejour_for(user: Any, usager: Usager, sejour_id: int) -> PriseEnCharge:
     return get_object_or_404(
         PriseEnCharge.objects.select_related("etablissement", "unite"),
@@ -86,8 +94,7 @@ def _sejour_for(user: Any, usager: Usager, sejour_id: int) -> PriseEnCharge:
 
 @login_required
 def candidature_list(request: HttpRequest) -> HttpResponse:
-    etab = getattr(request, "etablissement", None)
-    policy.require(request.user, "usagers.list", etab)
+    etab = _current_etablissement(request)
     services_visibles = _etablissements(request.user, etab.organisme_id, write=False)
     form = CandidatureFilterForm(request.GET or None, etablissements=services_visibles)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -131,8 +138,7 @@ def candidature_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def suivi_list(request: HttpRequest) -> HttpResponse:
-    etab = getattr(request, "etablissement", None)
-    policy.require(request.user, "usagers.list", etab)
+    etab = _current_etablissement(request)
     tous = request.GET.get("tous") == "1"
     qs = SuiviSortie.objects.filter(
         prise_en_charge__etablissement=etab,
@@ -242,7 +248,9 @@ _CANDIDATURE_ACTIONS = {
 }
 
 
-def _candidature_change(request: HttpRequest, candidature: Candidature, action: str, data: dict):
+def _candidature_change(
+    request: HttpRequest, candidature: Candidature, action: str, data: dict[str, Any]
+) -> Candidature:
     common = {
         "user": request.user,
         "candidature": candidature,
