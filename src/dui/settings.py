@@ -244,6 +244,8 @@ INSI = {
     "TIMEOUT_SECONDS": env_int("DUI_INSI_TIMEOUT_SECONDS", 15),
 }
 INSI_SIMULATOR_REFERENCE = env_str("DUI_INSI_SIMULATOR_REFERENCE")
+# Qualified identities are verified again with INSi when their last call is older than this.
+INSI_REVERIFY_DAYS = env_int("DUI_INSI_REVERIFY_DAYS", 365)
 
 EMAIL_BACKEND = env_str("DUI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DUI_DEFAULT_FROM_EMAIL", "dossier-usager@localhost")

@@ -90,7 +90,7 @@ CONSEILS_CR = {
 # --- creating a person ---------------------------------------------------------------------
 
 
-def _may_create(user: Any, etablissement: Any) -> bool:
+def may_create_usager(user: Any, etablissement: Any) -> bool:
     if etablissement is None:
         return False
     d = policy.droits(user).get(etablissement.pk)
@@ -123,7 +123,7 @@ def _candidate_row(user: Any, candidat: Candidat, etab_ids: list[int]) -> dict[s
 @login_required
 def usager_nouveau(request: HttpRequest) -> HttpResponse:
     etab = getattr(request, "etablissement", None)
-    if not _may_create(request.user, etab):
+    if not may_create_usager(request.user, etab):
         raise Http404("Introuvable ou non autorisé.")
     form = forms.UsagerNouveauForm(request.POST or None, etablissement=etab)
     differente = forms.DifferenteForm(request.POST or None)
