@@ -45,6 +45,19 @@ _WRITES_JOURNEY = {
     for code, (_, perimetre, *_rest, cats) in PROFILS.items()
     if perimetre == "etablissement" and cats.get("administratif") == "w"
 }
+# Social data (benefits) of the persons of their établissement: read, write; and the list of
+# benefits to renew in their current établissement (AUTRE reads social data in theirs).
+_READS_SOCIAL_OF_ETAB = {
+    code
+    for code, (_, perimetre, *_rest, cats) in PROFILS.items()
+    if perimetre == "etablissement" and "social" in cats
+}
+_WRITES_SOCIAL_OF_ETAB = {
+    code
+    for code, (_, perimetre, *_rest, cats) in PROFILS.items()
+    if perimetre == "etablissement" and cats.get("social") == "w"
+}
+_READS_SOCIAL_HERE = {code for code, p in PROFILS.items() if "social" in p[-1]} | {AUTRE}
 # Identitovigilance referents of the organisme (AUTRE is an infirmier of the same organisme).
 _IDENTITOVIGILANCE = set(REFERENTS_IDENTITOVIGILANCE) | {AUTRE}
 
@@ -105,6 +118,30 @@ def _fusion(w: Any) -> list[Any]:
     other = UsagerFactory(organisme=w.organisme)
     f = Fusion.objects.create(garde=w.usager, doublon=other, fusionne_par=w.target, motif="x")
     return [f.pk]
+
+
+def _proche(w: Any) -> list[Any]:
+    from dui.usagers.models import Proche
+
+    return [w.usager.pk, Proche.objects.create(usager=w.usager, nom="Proche").pk]
+
+
+def _intervenant(w: Any) -> list[Any]:
+    from dui.usagers.models import IntervenantExterieur
+
+    i = IntervenantExterieur.objects.create(usager=w.usager, type="autre", nom="Service")
+    return [w.usager.pk, i.pk]
+
+
+def _droit(w: Any) -> list[Any]:
+    import datetime
+
+    from dui.usagers.models import DroitPrestation
+
+    d = DroitPrestation.objects.create(
+        usager=w.usager, type="apa", date_debut=datetime.date(2024, 1, 1)
+    )
+    return [w.usager.pk, d.pk]
 
 
 TABLE: dict[str, Row] = {
@@ -194,6 +231,20 @@ TABLE: dict[str, Row] = {
     # Archiving a person still supported shows why it cannot be done yet.
     "usagers:archiver": Row(lambda w: [w.usager.pk], outcome(_WRITES_JOURNEY)),
     # Person record, entourage, benefits and synthesis (entourage engineer): rows below.
+    "usagers:entourage": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
+    # Entourage changes need administrative write (the same roles as the journey).
+    "usagers:proche_new": Row(lambda w: [w.usager.pk], outcome(_WRITES_JOURNEY)),
+    "usagers:proche_edit": Row(_proche, outcome(_WRITES_JOURNEY)),
+    "usagers:proche_deactivate": Row(_proche, outcome(_EVERYONE, ok=405)),
+    "usagers:intervenant_new": Row(lambda w: [w.usager.pk], outcome(_WRITES_JOURNEY)),
+    "usagers:intervenant_edit": Row(_intervenant, outcome(_WRITES_JOURNEY)),
+    "usagers:intervenant_deactivate": Row(_intervenant, outcome(_EVERYONE, ok=405)),
+    "usagers:droits": Row(lambda w: [w.usager.pk], outcome(_READS_SOCIAL_OF_ETAB)),
+    "usagers:droit_new": Row(lambda w: [w.usager.pk], outcome(_WRITES_SOCIAL_OF_ETAB)),
+    "usagers:droit_edit": Row(_droit, outcome(_WRITES_SOCIAL_OF_ETAB)),
+    "usagers:droits_echeances": Row(no_args, outcome(_READS_SOCIAL_HERE)),
+    "usagers:synthese": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
+    "usagers:synthese_pdf": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
     # Identitovigilance queue and merges (identitovigilance engineer): rows below.
     "usagers:vigilance": Row(no_args, outcome(_IDENTITOVIGILANCE)),
     "usagers:vigilance_paire": Row(_suspicion, outcome(_IDENTITOVIGILANCE)),
