@@ -148,10 +148,18 @@ class DifferenteForm(forms.Form):
 
 
 class VersionForm(forms.Form):
+    """An action on the identity tab; several share the page, so each has its own ids."""
+
+    id_prefix = "insi"
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
 
 
 class ModifierTraitsForm(VersionForm, TraitsForm):
+    id_prefix = "traits"
     motif = forms.CharField(
         label="Motif de la modification",
         required=False,
@@ -163,6 +171,7 @@ class ModifierTraitsForm(VersionForm, TraitsForm):
 
 
 class JustificatifForm(VersionForm):
+    id_prefix = "justificatif"
     justificatif = forms.ChoiceField(
         label="Justificatif d'identité contrôlé",
         choices=[
@@ -176,6 +185,7 @@ class JustificatifForm(VersionForm):
 
 
 class AttributsForm(VersionForm):
+    id_prefix = "attributs"
     douteuse = forms.BooleanField(label="Identité douteuse", required=False)
     fictive = forms.BooleanField(label="Identité fictive", required=False)
     homonyme = forms.BooleanField(label="Homonyme", required=False)
@@ -203,6 +213,7 @@ DECLASSEMENTS = {
 
 
 class DeclassementForm(VersionForm):
+    id_prefix = "declassement"
     cible = forms.ChoiceField(label="Nouveau statut")
     motif = forms.CharField(
         label="Motif du déclassement", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
