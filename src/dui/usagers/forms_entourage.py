@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+
 from dui.structures.validators import check_finess, check_rpps
 from dui.usagers.models import DroitPrestation, IntervenantExterieur, Proche
 from dui.usagers.services_entourage import MSSANTE_DOMAIN
@@ -56,7 +57,7 @@ class ProcheForm(forms.ModelForm):
     MESURE_FIELDS = ("mesure_protection", "mesure_debut", "mesure_fin", "organisme_mandataire")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         mesure_given = any(cleaned.get(f) for f in self.MESURE_FIELDS)
         if mesure_given and not cleaned.get("is_representant_legal"):
             self.add_error(
@@ -156,7 +157,7 @@ class DroitForm(forms.ModelForm):
         help_texts = {"date_fin": "Laissez vide si le droit est sans limite de durée."}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         debut, fin = cleaned.get("date_debut"), cleaned.get("date_fin")
         if debut and fin and fin < debut:
             self.add_error(

@@ -199,7 +199,9 @@ def proche_update(
         _lock(proche.usager)
         proche = Proche.objects.select_for_update().get(pk=proche.pk)
         if not proche.actif:
-            raise EntourageError("Ce proche a été retiré de l'entourage : il n'est plus modifiable.")
+            raise EntourageError(
+                "Ce proche a été retiré de l'entourage : il n'est plus modifiable."
+            )
         _check_proche(proche.usager, values, proche.pk)
         changed = _changes(proche, values, PROCHE_FIELDS)
         for f in changed:

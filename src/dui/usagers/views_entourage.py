@@ -230,15 +230,13 @@ def droits_echeances(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     if not services.reads_social_in(request.user, etab):
         raise Http404("Introuvable ou non autorisé.")
-    lignes = [
-        {"droit": d, "echeance": services.droit_echeance(d, today)}
-        for d in services.expiring_benefits(request.user, etab, today=today)
-    ]
+    droits_list = list(services.expiring_benefits(request.user, etab, today=today))
+    lignes = [{"droit": d, "echeance": services.droit_echeance(d, today)} for d in droits_list]
     audit.record(
         action=AuditAction.LIST,
         request=request,
         object_type="usagers.droitprestation",
-        details={"usager_ids": sorted({ligne["droit"].usager_id for ligne in lignes})},
+        details={"usager_ids": sorted({d.usager_id for d in droits_list})},
     )
     return render(
         request,

@@ -99,9 +99,7 @@ def test_creation_and_renewal_are_journaled(usager, chef):
         usager=usager,
         values={"type": DroitPrestation.Type.APA, "date_debut": TODAY, "date_fin": TODAY},
     )
-    droit_update(
-        actor=chef, droit=droit, values={"date_fin": TODAY + datetime.timedelta(days=365)}
-    )
+    droit_update(actor=chef, droit=droit, values={"date_fin": TODAY + datetime.timedelta(days=365)})
     created = Entree.objects.get(action=AuditAction.CREATE, object_id=str(droit.pk))
     updated = Entree.objects.get(action=AuditAction.UPDATE, object_id=str(droit.pk))
     assert created.object_type == updated.object_type == "usagers.droitprestation"
