@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from dui import audit
 from dui.audit.models import AuditAction
+from dui.usagers.access import ensure_writable
 from dui.usagers.identite import IdentiteError
 from dui.usagers.models import EvenementIdentite, Fusion, SuspicionDoublon, Usager
 
@@ -81,6 +82,8 @@ def usagers_merge(
         garde, doublon = locked[garde.pk], locked[doublon.pk]
         if garde.fusionne_dans_id or doublon.fusionne_dans_id:
             raise IdentiteError("L'un des deux dossiers a déjà été fusionné.")
+        # The kept record receives data, so it must be open; an archived duplicate may go.
+        ensure_writable(garde)
         fusion = Fusion.objects.create(
             garde=garde, doublon=doublon, fusionne_par=user, motif=motif.strip()
         )
@@ -150,6 +153,12 @@ def fusion_undo(
         fusion = Fusion.objects.select_for_update().get(pk=fusion.pk)
         if fusion.annulee_le is not None:
             raise IdentiteError("Cette fusion a déjà été annulée.")
+        later = Fusion.objects.filter(doublon_id=fusion.garde_id, annulee_le__isnull=True).first()
+        if later is not None:
+            raise IdentiteError(
+                f"Le dossier conservé a depuis été fusionné (fusion n° {later.pk}) : "
+                "annulez d'abord cette fusion-là."
+            )
         models_by_key = {key: (model, field) for model, field, key in _links()}
         for key, pks in fusion.deplacements.items():
             model, field = models_by_key[key]

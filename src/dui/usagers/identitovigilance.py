@@ -145,14 +145,17 @@ def candidate_query(t: Traits) -> Q:
         phonetic_keys(t.nom_utilise) if t.nom_utilise else set()
     )
     prenom_key = phonetic_key(t.premier_prenom)
-    q = (
-        Q(cle_nom__in=names)
-        | Q(cle_nom_colle__in=names)
-        | Q(cle_nom_utilise__in=names)
-        | Q(cle_prenom=prenom_key, date_naissance=t.date_naissance)
+    # `score` keeps no one whose birth date is not close (date_closeness > 0), and close
+    # dates share the year or the day and month: filtering on it here spares scoring the
+    # hundreds of namesakes of a common name (and never cuts a candidate at MAX_CANDIDATES).
+    d = t.date_naissance
+    close_date = Q(date_naissance__year=d.year) | Q(
+        date_naissance__month=d.month, date_naissance__day=d.day
     )
+    same_name = Q(cle_nom__in=names) | Q(cle_nom_colle__in=names) | Q(cle_nom_utilise__in=names)
+    q = (same_name & close_date) | Q(cle_prenom=prenom_key, date_naissance=t.date_naissance)
     if prenom_key:
-        q |= Q(cle_nom=prenom_key, cle_prenom__in=phonetic_keys(t.nom_naissance))
+        q |= Q(cle_nom=prenom_key, cle_prenom__in=phonetic_keys(t.nom_naissance)) & close_date
     if t.matricule_ins:
         q |= Q(matricule_ins=t.matricule_ins)
     return q
@@ -163,8 +166,12 @@ def find_duplicates(
 ) -> list[Candidat]:
     """Strong then medium candidates among the organisme's persons (all of them: duplicates
     hide precisely in the services the user does not work in)."""
-    qs: Any = Usager.objects.filter(organisme_id=organisme_id).filter(candidate_query(traits))
+    qs: Any = Usager.objects.filter(
+        candidate_query(traits), organisme_id=organisme_id, fusionne_dans__isnull=True
+    )
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
-    found = [c for u in qs[:MAX_CANDIDATES] if (c := score(traits, u)) is not None]
-    return sorted(found, key=lambda c: (-c.niveau, -c.score))
+    # No ORDER BY: with one, PostgreSQL walks the name index to the LIMIT instead of using
+    # the key indexes; the score orders the result.
+    found = [c for u in qs.order_by()[:MAX_CANDIDATES] if (c := score(traits, u)) is not None]
+    return sorted(found, key=lambda c: (-c.niveau, -c.score, c.usager.pk))

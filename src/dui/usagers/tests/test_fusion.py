@@ -125,3 +125,49 @@ def test_merge_refuses_other_organisme_and_double_merge(collegue, organisme):
     with pytest.raises(IdentiteError):
         fusion_undo(user=collegue, fusion=f, motif="y")
     assert PriseEnCharge.objects.count() == 0
+
+
+def test_merged_records_are_no_longer_duplicate_candidates(collegue, organisme):
+    from dui.usagers.identitovigilance import Traits, find_duplicates
+
+    a = create(collegue, organisme)
+    b = create(
+        collegue, organisme, nom="Dupond", differente_de=frozenset({a.pk}), motif_differente="?"
+    )
+    usagers_merge(user=collegue, garde=a, doublon=b, motif="Même personne")
+    found = find_duplicates(organisme_id=organisme.pk, traits=Traits("Dupont", "Marie", D, "F"))
+    assert [c.usager for c in found] == [a]
+
+
+def test_undo_is_refused_while_the_kept_record_is_merged_again(collegue, organisme):
+    a = create(collegue, organisme)
+    b = create(
+        collegue, organisme, nom="Dupond", differente_de=frozenset({a.pk}), motif_differente="?"
+    )
+    c = create(
+        collegue,
+        organisme,
+        nom="Duppont",
+        differente_de=frozenset({a.pk, b.pk}),
+        motif_differente="?",
+    )
+    first = usagers_merge(user=collegue, garde=a, doublon=b, motif="Même personne")
+    second = usagers_merge(user=collegue, garde=c, doublon=a, motif="Même personne")
+    with pytest.raises(IdentiteError, match="annulez d'abord"):
+        fusion_undo(user=collegue, fusion=first, motif="y")
+    fusion_undo(user=collegue, fusion=second, motif="y")
+    fusion_undo(user=collegue, fusion=first, motif="y")
+
+
+def test_archived_record_cannot_receive_a_merge(collegue, organisme):
+    from django.utils import timezone
+
+    a = create(collegue, organisme)
+    b = create(
+        collegue, organisme, nom="Dupond", differente_de=frozenset({a.pk}), motif_differente="?"
+    )
+    Usager.objects.filter(pk=a.pk).update(archive_le=timezone.now())
+    a.refresh_from_db()
+    with pytest.raises(IdentiteError, match="archivé"):
+        usagers_merge(user=collegue, garde=a, doublon=b, motif="x")
+    usagers_merge(user=collegue, garde=b, doublon=a, motif="Le dossier archivé rejoint l'actif")
