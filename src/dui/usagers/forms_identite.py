@@ -105,7 +105,11 @@ class TraitsForm(forms.Form):
 class UsagerNouveauForm(TraitsForm):
     """A new person in the current établissement, with the first stay."""
 
-    unite = forms.ModelChoiceField(label="Unité", queryset=None, required=False)  # type: ignore[arg-type]
+    unite: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Unité",
+        queryset=None,
+        required=False,  # type: ignore[arg-type]
+    )
     date_admission = forms.DateField(
         label="Date d'admission",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -38,7 +38,7 @@ from dui.interop.ins.schemas import (
 from dui.usagers import forms_identite as forms
 from dui.usagers.access import ensure_writable, record_context, usager_get_for
 from dui.usagers.identite import IdentiteError, StatutIdentite, is_high_trust, may_call_insi
-from dui.usagers.identitovigilance import Candidat
+from dui.usagers.identitovigilance import Candidat, Niveau
 from dui.usagers.models import PriseEnCharge, Sexe, SuspicionDoublon, Usager
 from dui.usagers.services import (
     DoublonPotentiel,
@@ -162,7 +162,7 @@ def usager_nouveau(request: HttpRequest) -> HttpResponse:
         request, f"Le dossier de {usager.display_name} a été créé (identité provisoire)."
     )
     moyens = SuspicionDoublon.objects.filter(
-        usager=usager, niveau=1, statut=SuspicionDoublon.Statut.A_TRAITER
+        usager=usager, niveau=Niveau.MOYEN, statut=SuspicionDoublon.Statut.A_TRAITER
     ).count()
     if moyens:
         messages.warning(
@@ -213,7 +213,7 @@ def forms_label(name: str) -> str:
     if name in labels:
         return labels[name]
     try:
-        return str(Usager._meta.get_field(name).verbose_name).capitalize()
+        return str(getattr(Usager._meta.get_field(name), "verbose_name", name)).capitalize()
     except FieldDoesNotExist:
         return name
 
@@ -229,7 +229,9 @@ def _identite_page(
     suspicions = [
         _candidate_row(
             request.user,
-            Candidat(s.candidat if s.usager_id == usager.pk else s.usager, s.niveau, s.score),
+            Candidat(
+                s.candidat if s.usager_id == usager.pk else s.usager, Niveau(s.niveau), s.score
+            ),
             etab_ids,
         )
         for s in SuspicionDoublon.objects.filter(statut=SuspicionDoublon.Statut.A_TRAITER)
