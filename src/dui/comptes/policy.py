@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -104,26 +104,33 @@ def usager_scope(user: Any) -> Q:
 
     if not _is_authenticated(user):
         return Q(pk__in=[])
+    # Correlated EXISTS, not `pk IN (subquery)`: ORed IN-subqueries make PostgreSQL hash every
+    # stay of the établissements on each query, whereas EXISTS probes the index per candidate
+    # row (see docs/performance.md).
+    person = OuterRef("pk")
     scope = Q(pk__in=[])
     etab_ids = _scope_ids(user, Role.Perimetre.ETABLISSEMENT)
     if etab_ids:
         scope |= Q(
-            pk__in=PriseEnCharge.objects.filter(etablissement_id__in=etab_ids).values("usager_id")
+            Exists(PriseEnCharge.objects.filter(usager=person, etablissement_id__in=etab_ids))
         )
         # A person who applied to the établissement is in its scope too (waiting list).
-        scope |= Q(
-            pk__in=Candidature.objects.filter(etablissement_id__in=etab_ids).values("usager_id")
-        )
+        scope |= Q(Exists(Candidature.objects.filter(usager=person, etablissement_id__in=etab_ids)))
     assigned_ids = _scope_ids(user, Role.Perimetre.ASSIGNES)
     if assigned_ids:
         scope |= Q(
-            pk__in=MembreEquipe.objects.filter(
-                MembreEquipe.active_q(), user=user, etablissement_id__in=assigned_ids
-            ).values("usager_id")
+            Exists(
+                MembreEquipe.objects.filter(
+                    MembreEquipe.active_q(),
+                    usager=person,
+                    user=user,
+                    etablissement_id__in=assigned_ids,
+                )
+            )
         )
     scope |= Q(
-        pk__in=AccesExceptionnel.objects.filter(user=user, expire_le__gt=timezone.now()).values(
-            "usager_id"
+        Exists(
+            AccesExceptionnel.objects.filter(usager=person, user=user, expire_le__gt=timezone.now())
         )
     )
     return scope
