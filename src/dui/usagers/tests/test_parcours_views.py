@@ -131,6 +131,7 @@ def test_waiting_list_shows_only_the_current_etablissement_unless_asked(login, e
     ici = CandidatureFactory(etablissement=etab)
     la_bas = CandidatureFactory(etablissement=autre_etab)
     client = login(user)
+    client.post("/etablissement/", {"etablissement_id": etab.pk})
     default = client.get("/usagers/candidatures/")
     assert [c.pk for c in default.context["candidatures"]] == [ici.pk]
     toutes = client.get("/usagers/candidatures/", {"organisme": "on"})
