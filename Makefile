@@ -9,7 +9,8 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 ARGS   ?=
-BENCH_USAGERS ?= 10000
+BENCH_USAGERS ?= 100000
+BENCH_SQLITE_USAGERS ?= 10000
 
 # Stamps: the install is redone only when pyproject.toml (or the lockfile) is newer.
 STAMP_BASE := $(VENV)/.stamp-install
@@ -112,14 +113,11 @@ migrations-check: $(STAMP_BASE)
 
 # --- the rest ----------------------------------------------------------------------------
 
-# Times the demo data generator on a throwaway SQLite file (BENCH_USAGERS persons).
+# Demo generator, name search and duplicate check timings (docs/performance.md), on a
+# throwaway PostgreSQL cluster with BENCH_USAGERS persons; on SQLite with
+# BENCH_SQLITE_USAGERS when no PostgreSQL server is installed.
 bench: $(STAMP_BASE)
-	@rm -rf var/bench && mkdir -p var/bench
-	DUI_DATABASE_URL=sqlite:///$(CURDIR)/var/bench/bench.sqlite3 $(PY) manage.py migrate --noinput --verbosity 0
-	@start=$$(date +%s); \
-	DUI_DATABASE_URL=sqlite:///$(CURDIR)/var/bench/bench.sqlite3 $(PY) manage.py demo --usagers $(BENCH_USAGERS) && \
-	echo "Banc d'essai : demo --usagers $(BENCH_USAGERS) en $$(( $$(date +%s) - start )) s (SQLite)"
-	@rm -rf var/bench
+	$(PY) bench/run.py --usagers $(BENCH_USAGERS) --sqlite-usagers $(BENCH_SQLITE_USAGERS) $(ARGS)
 
 # Every `manage.py simulate_*` command (one per national service), on loopback, until Ctrl-C.
 simulators: $(STAMP_BASE)

@@ -307,7 +307,6 @@ def main() -> int:
 
     persons = sample_persons(rng, Usager.objects.filter(organisme=organisme), args.samples)
     doublons = Timing("doublons — find_duplicates (traits avec fautes)")
-    found = 0
 
     def dup_call(traits: Any) -> Callable[[], Any]:
         return lambda: find_duplicates(organisme_id=organisme.pk, traits=traits)
@@ -317,13 +316,13 @@ def main() -> int:
         for t in typo_traits(rng, persons, args.samples)
     ]
     measure(doublons, calls)
-    found = sum(1 for _, call in calls[:50] if call())
+    found = sum(1 for _, call in calls if call())
 
     print()
     print(header())
     for t in [*timings, search_all, doublons]:
         print(t.line())
-    print(f"\n  (doublons : {found} des 50 premiers traits ont au moins un candidat)")
+    print(f"\n  (doublons : {found} des {len(calls)} traits ont au moins un candidat)")
     if connection.vendor == "postgresql" and not args.no_explain:
         explain_slowest(search_all)
         explain_slowest(doublons)
