@@ -24,6 +24,7 @@ from dui.usagers.identite import (
     is_high_trust,
     may_call_insi,
 )
+from dui.usagers.access import ensure_writable
 from dui.usagers.identitovigilance import Candidat, Niveau, Traits, find_duplicates
 from dui.usagers.models import EvenementIdentite, SuspicionDoublon, Usager
 
@@ -56,10 +57,11 @@ class VersionConflict(IdentiteError):
     """Someone else changed the identity since the form was displayed."""
 
     def __init__(self, changed: list[str]) -> None:
-        labels = ", ".join(str(_label(f)) for f in changed) or "statut"
+        labels = ", ".join(str(_label(f)) for f in changed)
+        changed_part = f" ({labels})" if labels else ""
         super().__init__(
-            "Cette identité a été modifiée par quelqu'un d'autre entre-temps "
-            f"({labels}). Rechargez la page pour voir la version actuelle ; rien n'a été "
+            "Cette identité a été modifiée par quelqu'un d'autre entre-temps"
+            f"{changed_part}. Rechargez la page pour voir la version actuelle ; rien n'a été "
             "enregistré."
         )
         self.changed = changed
@@ -87,6 +89,7 @@ def _locked(usager: Usager, expected_version: int | None) -> Usager:
             f for f in (*STRICT_TRAITS, *OTHER_TRAITS) if getattr(current, f) != getattr(usager, f)
         ]
         raise VersionConflict(changed)
+    ensure_writable(current)
     return current
 
 

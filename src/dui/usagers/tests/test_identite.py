@@ -236,3 +236,14 @@ def test_downgrade_needs_a_reason_and_is_traced(personne, collegue):
     assert u.evenements_identite.filter(type=EvenementIdentite.Type.DECLASSEMENT).exists()
     with pytest.raises(IdentiteError):
         services.identite_downgrade(user=collegue, usager=u, cible=S.QUALIFIEE, motif="x")
+
+
+def test_identity_of_an_archived_record_cannot_change(personne, collegue):
+    from django.utils import timezone
+
+    type(personne).objects.filter(pk=personne.pk).update(archive_le=timezone.now())
+    personne.refresh_from_db()
+    with pytest.raises(IdentiteError, match="archivé"):
+        services.identite_check_document(user=collegue, usager=personne, justificatif="PA")
+    personne.refresh_from_db()
+    assert personne.statut_identite == S.PROVISOIRE
