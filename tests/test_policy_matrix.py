@@ -62,9 +62,7 @@ _READS_SOCIAL_HERE = {code for code, p in PROFILS.items() if "social" in p[-1]} 
 _IDENTITOVIGILANCE = set(REFERENTS_IDENTITOVIGILANCE) | {AUTRE}
 
 # Creates persons in their current établissement (administrative write).
-_WRITES_PERSONS_OF_ETAB = {
-    code for code, p in PROFILS.items() if p[-1].get("administratif") == "w"
-}
+_WRITES_PERSONS_OF_ETAB = {code for code, p in PROFILS.items() if p[-1].get("administratif") == "w"}
 
 
 def outcome(
@@ -243,7 +241,8 @@ TABLE: dict[str, Row] = {
     "usagers:droit_new": Row(lambda w: [w.usager.pk], outcome(_WRITES_SOCIAL_OF_ETAB)),
     "usagers:droit_edit": Row(_droit, outcome(_WRITES_SOCIAL_OF_ETAB)),
     "usagers:droits_echeances": Row(no_args, outcome(_READS_SOCIAL_HERE)),
-    "usagers:synthese": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
+    # The synthesis moved to the record's first tab: its old address redirects there.
+    "usagers:synthese": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB, ok=302)),
     "usagers:synthese_pdf": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
     # Identitovigilance queue and merges (identitovigilance engineer): rows below.
     "usagers:vigilance": Row(no_args, outcome(_IDENTITOVIGILANCE)),

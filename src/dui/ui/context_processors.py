@@ -22,7 +22,27 @@ class NavItem:
 # (nav flag, label, URL name, view-name prefixes of the pages where the item is current)
 _NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("accueil", "Accueil", "ui:home", ("ui:home",)),
-    ("usagers", "Personnes accompagnées", "usagers:list", ("usagers:list", "usagers:detail")),
+    (
+        "usagers",
+        "Personnes accompagnées",
+        "usagers:list",
+        (
+            "usagers:list",
+            "usagers:detail",
+            "usagers:nouveau",
+            "usagers:identite",
+            "usagers:parcours",
+            "usagers:admission",
+            "usagers:transfert",
+            "usagers:sortie",
+            "usagers:entourage",
+            "usagers:proche",
+            "usagers:intervenant",
+            "usagers:droit",
+            "usagers:synthese",
+        ),
+    ),
+    ("liste_attente", "Liste d'attente", "usagers:candidatures", ("usagers:candidature",)),
     ("bris_de_glace", "Accès exceptionnel", "usagers:break_glass_search", ("usagers:break_glass",)),
     ("identitovigilance", "Identitovigilance", "usagers:vigilance", ("usagers:vigilance",)),
     ("journal", "Journal d'accès", "audit:journal", ("audit:",)),
@@ -54,6 +74,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     nav = {
         "accueil": True,
         "usagers": bool(current_rights and "administratif" in current_rights.lecture),
+        "liste_attente": bool(current_rights and "administratif" in current_rights.ecriture),
         "administration": policy.may_administer(user),
         "journal": policy.may_read_journal(user),
         "bris_de_glace": policy.may_break_glass(user),

@@ -99,8 +99,38 @@ def _bloc_administration(request: HttpRequest) -> HomeBlock | None:
     )
 
 
-# Role code -> builders of its home blocks, in display order.
-_PERSONNES = [_bloc_personnes]
+def _bloc_identitovigilance(request: HttpRequest) -> HomeBlock | None:
+    from dui.usagers.services_vigilance import pending_duplicates_count
+
+    if not policy.may_manage_identities(request.user):
+        return None
+    return HomeBlock(
+        key="identitovigilance",
+        titre="Doublons potentiels à traiter",
+        texte="Paires de dossiers qui pourraient concerner la même personne.",
+        compte=pending_duplicates_count(request.user),
+        liens=[("Ouvrir la file d'identitovigilance", reverse("usagers:vigilance"))],
+    )
+
+
+def _bloc_droits(request: HttpRequest) -> HomeBlock | None:
+    from dui.usagers.services_entourage import expiring_benefits_count
+
+    etab = getattr(request, "etablissement", None)
+    rights = policy.droits(request.user).get(etab.pk) if etab else None
+    if rights is None or "social" not in rights.lecture:
+        return None
+    return HomeBlock(
+        key="droits",
+        titre="Droits et prestations à renouveler",
+        texte="Prestations qui expirent dans les 60 jours ou viennent d'expirer.",
+        compte=expiring_benefits_count(request.user, etab),
+        liens=[("Voir les échéances", reverse("usagers:droits_echeances"))],
+    )
+
+
+# Role code -> builders of its home blocks, in display order (each checks its own right).
+_PERSONNES = [_bloc_personnes, _bloc_identitovigilance, _bloc_droits]
 HOME_BLOCKS: dict[str, list[Any]] = {
     "direction": _PERSONNES,
     "chef_service": _PERSONNES,

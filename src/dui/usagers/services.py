@@ -16,6 +16,7 @@ from dui import audit
 from dui.audit.models import AuditAction
 from dui.interop.ins.matricule import INS_OIDS, parse_matricule
 from dui.interop.ins.schemas import ResultatINSi
+from dui.usagers.access import ensure_writable
 from dui.usagers.identite import (
     IdentiteError,
     PrecisionDate,
@@ -24,7 +25,6 @@ from dui.usagers.identite import (
     is_high_trust,
     may_call_insi,
 )
-from dui.usagers.access import ensure_writable
 from dui.usagers.identitovigilance import Candidat, Niveau, Traits, find_duplicates
 from dui.usagers.models import EvenementIdentite, SuspicionDoublon, Usager
 

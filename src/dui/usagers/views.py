@@ -14,6 +14,7 @@ from dui.comptes import policy
 from dui.usagers.access import record_context, usager_get_for
 from dui.usagers.models import PriseEnCharge
 from dui.usagers.queries import usager_search
+from dui.usagers.synthese import build_synthese
 
 PAGE_SIZE = 50
 
@@ -37,13 +38,8 @@ def usager_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def usager_detail(request: HttpRequest, usager_id: int) -> HttpResponse:
+    """The record's first tab: the fiche de synthèse (what the user may read of it)."""
     usager = usager_get_for(request.user, usager_id)
-    sejours = (
-        PriseEnCharge.objects.filter(
-            usager=usager, etablissement_id__in=policy.etablissement_ids(request.user)
-        )
-        .select_related("etablissement", "unite")
-        .order_by("-date_debut")
-    )
+    s = build_synthese(request.user, usager)
     context = record_context(request, usager, tab="usagers:detail")
-    return render(request, "usagers/detail.html", {**context, "sejours": sejours})
+    return render(request, "usagers/synthese.html", {**context, "s": s})

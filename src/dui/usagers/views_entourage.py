@@ -250,10 +250,9 @@ def droits_echeances(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def synthese(request: HttpRequest, usager_id: int) -> HttpResponse:
+    """Old address of the synthesis, now the record's first tab."""
     usager = usager_get_for(request.user, usager_id)
-    s = build_synthese(request.user, usager)
-    context = record_context(request, usager, tab="usagers:synthese")
-    return render(request, "usagers/synthese.html", {**context, "s": s})
+    return redirect("usagers:detail", usager.pk)
 
 
 @login_required

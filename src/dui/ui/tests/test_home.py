@@ -76,7 +76,8 @@ def test_user_with_two_roles_gets_the_current_roles_block_first(login, etab, aut
     client = login(user)
     client.post("/etablissement/", {"etablissement_id": autre_etab.pk})
     keys = [b.key for b in client.get("/").context["blocks"]]
-    assert keys == ["personnes", "journal"]
+    # Accueil is an identitovigilance referent: its blocks come before the DPO's.
+    assert keys == ["personnes", "identitovigilance", "journal"]
 
 
 def test_home_query_count_is_bounded(login, referent, etab, django_assert_max_num_queries):
@@ -98,3 +99,22 @@ def test_home_marks_break_glass_entries_in_my_activity(login, collegue, autre_et
     client = login(collegue)
     client.get(f"/usagers/{other.pk}/")
     assert "accès exceptionnel</span>" in client.get("/").content.decode()
+
+
+def test_referent_sees_the_pending_duplicates_count(login, etab, organisme):
+    from dui.usagers.models import SuspicionDoublon
+
+    a, b = (
+        PriseEnChargeFactory(etablissement=etab).usager,
+        PriseEnChargeFactory(etablissement=etab).usager,
+    )
+    SuspicionDoublon.objects.create(usager=a, candidat=b, niveau=2, score=0.9)
+    blocks = login(make_pro(etab, "accueil")).get("/").context["blocks"]
+    assert [b.compte for b in blocks if b.key == "identitovigilance"] == [1]
+
+
+def test_benefits_block_only_for_social_readers(login, etab):
+    keys_social = [b.key for b in login(make_pro(etab, "chef_service")).get("/").context["blocks"]]
+    keys_soignant = [b.key for b in login(make_pro(etab, "soignant")).get("/").context["blocks"]]
+    assert "droits" in keys_social
+    assert "droits" not in keys_soignant

@@ -42,7 +42,7 @@ def test_record_lists_stays_only_in_etablissements_the_user_works_in(
 ):
     PriseEnChargeFactory(usager=usager, etablissement=autre_etab)
     response = login(collegue).get(f"/usagers/{usager.pk}/")
-    assert [s.etablissement for s in response.context["sejours"]] == [etab]
+    assert [s.etablissement for s in response.context["s"].sejours] == [etab]
 
 
 def test_break_glass_record_shows_the_banner_and_flags_the_journal(login, autre_etab_pro, usager):

@@ -41,7 +41,7 @@ def test_soignant_gets_no_social_data(usager, collegue, login):
     s = build_synthese(collegue, usager, today=TODAY)
     assert s.droits is None
     assert not any("APA" in a for a in s.alertes)
-    content = login(collegue).get(reverse("usagers:synthese", args=[usager.pk])).content.decode()
+    content = login(collegue).get(reverse("usagers:detail", args=[usager.pk])).content.decode()
     assert "Droits et prestations" not in content
     assert "Allocation personnalisée" not in content
 
@@ -89,7 +89,7 @@ def test_matricule_is_shown_for_a_qualified_identity(usager, referent):
 def test_matricule_is_hidden_unless_qualified(usager, referent, login):
     _qualify(usager, StatutIdentite.RECUPEREE)
     assert build_synthese(referent, usager).ins is None
-    content = login(referent).get(reverse("usagers:synthese", args=[usager.pk])).content.decode()
+    content = login(referent).get(reverse("usagers:detail", args=[usager.pk])).content.decode()
     assert MATRICULE not in content
 
 
@@ -137,7 +137,7 @@ def test_pdf_generation_is_journaled_as_a_print(usager, referent, login):
 
 def test_out_of_scope_synthesis_and_pdf_are_404_and_not_journaled(usager, autre_etab_pro, login):
     client = login(autre_etab_pro)
-    assert client.get(reverse("usagers:synthese", args=[usager.pk])).status_code == 404
+    assert client.get(reverse("usagers:detail", args=[usager.pk])).status_code == 404
     assert client.get(reverse("usagers:synthese_pdf", args=[usager.pk])).status_code == 404
     assert not Entree.objects.filter(action=AuditAction.PRINT).exists()
 
