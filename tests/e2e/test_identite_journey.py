@@ -85,6 +85,6 @@ def test_create_qualify_through_insi_then_duplicate_warning(
     page.click("main form button[type=submit]:has-text('Créer le dossier')")
     warning = page.locator("main .alert.warning").first.inner_text()
     assert "Doublon possible" in warning
-    assert "MARTIN DURAND HELENE" in page.inner_text("main .doublons")
+    assert "MARTIN-DURAND HELENE" in page.inner_text("main .doublons")
     assert_accessible(page)
     assert Usager.objects.count() == 1

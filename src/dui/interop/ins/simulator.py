@@ -46,6 +46,13 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[-'’]", " ", text)).strip()
 
 
+def insi_form(text: str) -> str:
+    """How INSi writes a trait: upper case without diacritics; hyphens and apostrophes kept
+    (the recorded answers show "PIERRE-ALAIN")."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper()
+    return re.sub(r"\s+", " ", text.replace("’", "'")).strip()
+
+
 @dataclass
 class IdentiteSimulee:
     ins: INS
@@ -86,7 +93,7 @@ def _synthetic(
         numero = "7" + numero[1:]
     return IdentiteSimulee(
         ins=INS(numero=numero, cle=f"{cle(numero):02d}", oid=oid),
-        traits=TraitsINS(fold(nom), fold(prenoms), sexe, date, lieu),
+        traits=TraitsINS(insi_form(nom), insi_form(prenoms), sexe, date, lieu),
         historique=historique or [],
         nir_ouvrant_droit=nir_ouvrant_droit,
     )

@@ -48,7 +48,7 @@ def stop(server: INSiSimulator) -> None:
 
 
 def simulated(nom: str, date: str) -> IdentiteSimulee:
-    """The synthetic register's identity with this (folded) birth name and date."""
+    """The synthetic register's identity with this birth name (as INSi writes it) and date."""
     wanted = datetime.date.fromisoformat(date)
     return next(
         i

@@ -20,7 +20,7 @@ from dui.usagers.tests.insi_support import (
     valid_matricule,
 )
 
-MARTIN_DURAND = ("MARTIN DURAND", "1941-05-03")
+MARTIN_DURAND = ("MARTIN-DURAND", "1941-05-03")
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_recently_verified_identity_is_not_verified_again(insi, usager, settings
 
 
 def test_retry_records_the_return_code_and_changes_nothing_else(insi, usager, referent):
-    usager.nom_naissance = "MARTIN DURAND"
+    usager.nom_naissance = "MARTIN-DURAND"
     usager.prenoms_naissance = "Hélène"
     usager.date_naissance = datetime.date(1941, 5, 3)
     usager.lieu_naissance_insee = "69123"

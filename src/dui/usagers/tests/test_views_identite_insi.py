@@ -79,7 +79,7 @@ def test_found_identity_is_compared_accepted_then_qualified_with_a_passport(
     accepted = client.post(url("identite_insi_accepter", usager), {"resultat": signed})
     assert accepted.status_code == 302
     usager.refresh_from_db()
-    expected = simulated("MARTIN DURAND", "1941-05-03")
+    expected = simulated("MARTIN-DURAND", "1941-05-03")
     assert usager.statut_identite == StatutIdentite.RECUPEREE
     assert usager.matricule_ins == expected.ins.matricule
     assert usager.prenoms_naissance == "HELENE MARIE THERESE"

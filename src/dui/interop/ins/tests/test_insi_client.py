@@ -24,7 +24,7 @@ def test_single_match_returns_ins_and_traits(insi):
     r = client.rechercher_par_traits(traits("Martin-Durand", "Hélène", "F", "1941-05-03"), config)
     assert r.code_cr == "00"
     assert r.traits.liste_prenoms == "HELENE MARIE THERESE"
-    assert r.traits.nom_naissance == "MARTIN DURAND"
+    assert r.traits.nom_naissance == "MARTIN-DURAND"
     assert parse_matricule(r.ins.matricule).complet == r.ins.matricule
     assert r.historique == []
 
