@@ -116,6 +116,19 @@ def _event(
     )
 
 
+def _downgrade(current: Usager, cible: str, details: dict[str, Any]) -> list[str]:
+    """Lower the status; without INSi behind it (provisoire, validée) the INS is withdrawn
+    and kept only in the event's details. Returns the fields changed."""
+    check_transition(current.statut_identite, cible, "declassement")
+    current.statut_identite = cible
+    if cible not in (StatutIdentite.PROVISOIRE, StatutIdentite.VALIDEE):
+        return ["statut_identite"]
+    details["ins_retire"] = current.matricule_ins
+    current.matricule_ins = ""
+    current.oid_ins = ""
+    return ["statut_identite", "matricule_ins", "oid_ins"]
+
+
 def _save(usager: Usager, fields: list[str]) -> None:
     usager.version += 1
     usager.full_clean(exclude=["organisme"])
@@ -272,12 +285,7 @@ def identite_update_traits(
                     f"{StatutIdentite(before).label.lower().removeprefix('identité ')} "
                     "la fait repasser en identité provisoire : indiquez le motif."
                 )
-            check_transition(before, StatutIdentite.PROVISOIRE, "declassement")
-            details["ins_retire"] = current.matricule_ins
-            current.statut_identite = StatutIdentite.PROVISOIRE
-            current.matricule_ins = ""
-            current.oid_ins = ""
-            fields += ["statut_identite", "matricule_ins", "oid_ins"]
+            fields += _downgrade(current, StatutIdentite.PROVISOIRE, details)
         _save(current, fields)
         _event(
             current,
@@ -464,12 +472,7 @@ def identite_set_attributes(
         current.homonyme = homonyme
         fields = ["identite_douteuse", "identite_fictive", "homonyme"]
         if (douteuse or fictive) and before != StatutIdentite.PROVISOIRE:
-            check_transition(before, StatutIdentite.PROVISOIRE, "declassement")
-            details["ins_retire"] = current.matricule_ins
-            current.statut_identite = StatutIdentite.PROVISOIRE
-            current.matricule_ins = ""
-            current.oid_ins = ""
-            fields += ["statut_identite", "matricule_ins", "oid_ins"]
+            fields += _downgrade(current, StatutIdentite.PROVISOIRE, details)
         _save(current, fields)
         _event(
             current,
@@ -505,15 +508,8 @@ def identite_downgrade(
     with transaction.atomic():
         current = _locked(usager, expected_version)
         before = current.statut_identite
-        check_transition(before, cible, "declassement")
-        current.statut_identite = cible
-        fields = ["statut_identite"]
         details: dict[str, Any] = {}
-        if cible in (StatutIdentite.PROVISOIRE, StatutIdentite.VALIDEE):
-            details["ins_retire"] = current.matricule_ins
-            current.matricule_ins = ""
-            current.oid_ins = ""
-            fields += ["matricule_ins", "oid_ins"]
+        fields = _downgrade(current, cible, details)
         _save(current, fields)
         _event(
             current,
