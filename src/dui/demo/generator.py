@@ -40,7 +40,8 @@ from dui.usagers.models import MembreEquipe, PriseEnCharge, Sexe, Usager
 
 BATCH_SIZE = 5000
 # Share of the persons placed in the EHPAD (its wings fill up to their capacity; the default
-# 120 persons fill it exactly); of the rest, a third go to the IME, the others to the SAD.
+# 120 persons fill it exactly); of the rest, a third go to the IME, the others to the SAD,
+# each up to its capacity. Beyond, persons go to additional établissements (staff.EXTRA_KINDS).
 EHPAD_SHARE = 0.6
 TEAM_MIN, TEAM_MAX = 5, 15
 
@@ -54,8 +55,14 @@ def with_luhn_key(base: str) -> str:
 
 
 def finess_for(index: int, position: int) -> str:
-    """Fictitious FINESS of the demo: department 69, a block far above allocated numbers."""
-    return with_luhn_key(f"69{999000 - 10 * (index - 1) + position:06d}")
+    """Fictitious FINESS of the demo: department 69, a block far above allocated numbers.
+
+    Positions 0–3 are the organisme and its three named établissements; the additional
+    établissements (position 4 onwards) get a block of 10 000 numbers per demo index.
+    """
+    if position <= len(staff.ETABLISSEMENTS):
+        return with_luhn_key(f"69{999000 - 10 * (index - 1) + position:06d}")
+    return with_luhn_key(f"69{900000 - 10000 * (index - 1) + position:06d}")
 
 
 def rpps_for(index: int, position: int) -> str:
@@ -90,9 +97,25 @@ class DemoResult:
         return self.users + self.usagers + self.prises_en_charge + self.membres_equipe
 
 
+@dataclass(frozen=True)
+class PlannedEtablissement:
+    """An additional établissement, created when the named three are full."""
+
+    key: str  # "<kind>-<n>", the key persons refer to
+    kind: str  # staff.EHPAD, staff.SAD…
+    position: int  # for finess_for
+    nom: str
+    capacite_places: int
+    commune: str
+    code_postal: str
+    unites: tuple[tuple[str, int | None], ...]
+
+
+@dataclass
 @dataclass(slots=True)
 class PlannedPerson:
-    etab: str
+    etab: str  # staff.EHPAD/IME/SAD for the named ones, PlannedEtablissement.key otherwise
+    kind: str
     unite: str
     sexe: str
     nom_naissance: str
@@ -103,6 +126,12 @@ class PlannedPerson:
     lieu_naissance_insee: str
     date_debut: datetime.date
     intervenant: int | None = None  # index into the list of home-care workers
+
+
+@dataclass
+class DemoPlan:
+    persons: list[PlannedPerson]
+    extras: list[PlannedEtablissement]
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
@@ -123,7 +152,7 @@ def _identity(
     rng: random.Random, today: datetime.date, etab: str
 ) -> tuple[str, str, str, str, str, datetime.date, str]:
     birth = _birth_date(rng, today, staff.AGES[etab])
-    female_share = {staff.EHPAD: 0.74, staff.SAD: 0.65, staff.IME: 0.4}[etab]
+    female_share = {staff.EHPAD: 0.74, staff.SAD: 0.65, staff.IME: 0.4}.get(etab, 0.45)
     sexe = Sexe.FEMININ if rng.random() < female_share else Sexe.MASCULIN
     young = birth.year >= 2000
     if sexe == Sexe.FEMININ:
@@ -132,10 +161,10 @@ def _identity(
         pool = names.PRENOMS_M_JEUNES if young else names.PRENOMS_M_ANCIENS
     count = rng.choices((1, 2, 3), weights=(35, 45, 20))[0]
     prenoms = rng.sample(pool, count)
-    nom = rng.choice(names.NOMS)
+    nom = names.surname(rng)
     nom_utilise = ""
     if sexe == Sexe.FEMININ and not young and rng.random() < 0.55:
-        nom_utilise = rng.choice(names.NOMS)
+        nom_utilise = names.surname(rng)
         if nom_utilise == nom:
             nom_utilise = ""
     prenom_utilise = prenoms[1] if count > 1 and rng.random() < 0.08 else ""
@@ -145,7 +174,7 @@ def _identity(
 
 def _admission(rng: random.Random, today: datetime.date, birth: datetime.date, etab: str):
     # Admitted within the last years, never before the age the service takes people.
-    min_age = {staff.EHPAD: 70, staff.IME: 5, staff.SAD: 58}[etab]
+    min_age = {staff.EHPAD: 70, staff.IME: 5, staff.SAD: 58}.get(etab, 20)
     earliest = max(_years_before(today, 8), _years_before(birth, -min_age))
     latest = today - datetime.timedelta(days=1)
     if earliest > latest:
@@ -162,42 +191,138 @@ def _ime_group(birth: datetime.date, today: datetime.date) -> str:
     return "Groupe Passerelle"
 
 
-def plan_persons(rng: random.Random, total: int, today: datetime.date) -> list[PlannedPerson]:
-    """Every person to create, with their établissement, unit and identity (no query)."""
+def _named_counts(total: int) -> dict[str, int]:
     ehpad_spec = next(s for s in staff.ETABLISSEMENTS if s.key == staff.EHPAD)
-    ehpad_slots = [nom for nom, cap in ehpad_spec.unites for _ in range(cap or 0)]
-    rng.shuffle(ehpad_slots)
-    n_ehpad = min(len(ehpad_slots), round(total * EHPAD_SHARE))
-    n_ime = (total - n_ehpad) // 3
-    n_sad = total - n_ehpad - n_ime
-    sad_spec = next(s for s in staff.ETABLISSEMENTS if s.key == staff.SAD)
-    sectors = [nom for nom, _ in sad_spec.unites]
+    n_ehpad = min(sum(cap or 0 for _, cap in ehpad_spec.unites), round(total * EHPAD_SHARE))
+    rest = total - n_ehpad
+    capacity = {s.key: s.capacite_places for s in staff.ETABLISSEMENTS}
+    n_ime = min(capacity[staff.IME], rest // 3)
+    n_sad = min(capacity[staff.SAD], rest - rest // 3)
+    return {staff.EHPAD: n_ehpad, staff.IME: n_ime, staff.SAD: n_sad}
 
-    persons: list[PlannedPerson] = []
-    for etab, count in ((staff.EHPAD, n_ehpad), (staff.IME, n_ime), (staff.SAD, n_sad)):
-        for i in range(count):
-            sexe, nom, prenoms, nom_u, prenom_u, birth, lieu = _identity(rng, today, etab)
-            if etab == staff.EHPAD:
-                unite = ehpad_slots[i]
-            elif etab == staff.IME:
-                unite = _ime_group(birth, today)
+
+def _split(total: int, capacities: list[int]) -> list[int]:
+    """`total` persons over établissements in proportion to their capacity, none above it."""
+    whole = sum(capacities)
+    counts = [total * cap // whole for cap in capacities]
+    for i in range(total - sum(counts)):
+        counts[i % len(counts)] += 1
+    return counts
+
+
+def _unit_places(rng: random.Random, kind: str, capacity: int) -> tuple[tuple[str, int], ...]:
+    wings = max(1, round(capacity / 30))
+    base, extra = divmod(capacity, wings)
+    label = "Aile" if kind == staff.EHPAD else "Unité"
+    chosen = rng.sample(staff.UNIT_NAMES, wings)
+    return tuple((f"{label} {nom}", base + (i < extra)) for i, nom in enumerate(chosen))
+
+
+def plan_extras(
+    rng: random.Random, overflow: int, position: int
+) -> tuple[list[PlannedEtablissement], list[int]]:
+    """The additional établissements for `overflow` persons, and how many each receives."""
+    extras: list[PlannedEtablissement] = []
+    counts: list[int] = []
+    taken: dict[str, int] = {}  # names already given, to number the repeats
+    kinds = list(staff.EXTRA_KINDS.items())
+    targets = [round(overflow * k.share) for _, k in kinds]
+    targets[0] += overflow - sum(targets)
+    for (kind, spec), target in zip(kinds, targets, strict=True):
+        capacities: list[int] = []
+        while target > 0 and sum(capacities) < target:
+            capacities.append(rng.randint(*spec.places))
+        for count, capacity in zip(_split(target, capacities), capacities, strict=True):
+            position += 1
+            commune, code_postal = rng.choice(staff.COMMUNES)
+            if kind == staff.SAD:
+                nom = f"{spec.prefix} Les Quatre Saisons — {commune}"
+                places = rng.sample(staff.COMMUNES, rng.randint(2, 5))
+                unites: tuple[tuple[str, int | None], ...] = tuple(
+                    (f"Secteur {c}", None) for c, _ in places
+                )
+            elif kind == staff.IME:
+                nom = f"{spec.prefix} {rng.choice(staff.RESIDENCES)} — {commune}"
+                unites = tuple((g, None) for g in IME_GROUPS)
             else:
-                unite = rng.choices(sectors, weights=(40, 35, 25))[0]
-            persons.append(
-                PlannedPerson(
-                    etab,
-                    unite,
-                    sexe,
+                nom = f"{spec.prefix} {rng.choice(staff.RESIDENCES)} — {commune}"
+                unites = _unit_places(rng, kind, capacity)
+            taken[nom] = taken.get(nom, 0) + 1
+            if taken[nom] > 1:
+                nom = f"{nom} {taken[nom]}"
+            extras.append(
+                PlannedEtablissement(
+                    f"{kind}-{position}",
+                    kind,
+                    position,
                     nom,
-                    prenoms,
-                    nom_u,
-                    prenom_u,
-                    birth,
-                    lieu,
-                    _admission(rng, today, birth, etab),
+                    capacity,
+                    commune,
+                    code_postal,
+                    unites,
                 )
             )
-    return persons
+            counts.append(count)
+    return extras, counts
+
+
+IME_GROUPS = ("Groupe des Petits", "Groupe Horizon", "Groupe Passerelle")
+
+
+def plan_demo(rng: random.Random, total: int, today: datetime.date) -> DemoPlan:
+    """Every établissement beyond the named three and every person to create (no query)."""
+    named = _named_counts(total)
+    overflow = total - sum(named.values())
+    extras, extra_counts = plan_extras(rng, overflow, len(staff.ETABLISSEMENTS))
+    persons: list[PlannedPerson] = []
+    for spec in staff.ETABLISSEMENTS:
+        _plan_into(rng, persons, today, spec.key, spec.key, spec.unites, named[spec.key])
+    for extra, count in zip(extras, extra_counts, strict=True):
+        _plan_into(rng, persons, today, extra.key, extra.kind, extra.unites, count)
+    return DemoPlan(persons, extras)
+
+
+def plan_persons(rng: random.Random, total: int, today: datetime.date) -> list[PlannedPerson]:
+    """Every person to create, with their établissement, unit and identity (no query)."""
+    return plan_demo(rng, total, today).persons
+
+
+def _plan_into(
+    rng: random.Random,
+    persons: list[PlannedPerson],
+    today: datetime.date,
+    etab: str,
+    kind: str,
+    unites: tuple[tuple[str, int | None], ...],
+    count: int,
+) -> None:
+    slots = [nom for nom, cap in unites for _ in range(cap or 0)]
+    rng.shuffle(slots)
+    sectors = [nom for nom, _ in unites]
+    weights = (40, 35, 25) if etab == staff.SAD else None
+    for i in range(count):
+        sexe, nom, prenoms, nom_u, prenom_u, birth, lieu = _identity(rng, today, kind)
+        if kind == staff.IME:
+            unite = _ime_group(birth, today)
+        elif kind == staff.SAD:
+            unite = rng.choices(sectors, weights=weights)[0]
+        else:
+            unite = slots[i]
+        persons.append(
+            PlannedPerson(
+                etab,
+                kind,
+                unite,
+                sexe,
+                nom,
+                prenoms,
+                nom_u,
+                prenom_u,
+                birth,
+                lieu,
+                _admission(rng, today, birth, kind),
+            )
+        )
 
 
 def _chunk_sizes(rng: random.Random, total: int, first_max: int | None = None) -> list[int]:
@@ -216,23 +341,26 @@ def _chunk_sizes(rng: random.Random, total: int, first_max: int | None = None) -
     return sizes
 
 
-def assign_teams(rng: random.Random, persons: list[PlannedPerson], demo_sector: str) -> list[str]:
-    """Give each home-care person one worker; return the sector of each worker.
+def assign_teams(
+    rng: random.Random, persons: list[PlannedPerson], demo_sector: str
+) -> list[tuple[str, str]]:
+    """Give each home-care person one worker; return the (service, sector) of each worker.
 
-    Worker 0 is the demo intervenant: their team lies in `demo_sector` and, when the sector
-    is small, leaves someone out so that the assignment rule is visible in the demo.
+    Worker 0 is the demo intervenant: their team lies in `demo_sector` of the named SAD and,
+    when the sector is small, leaves someone out so that the assignment rule is visible.
     """
-    by_sector: dict[str, list[PlannedPerson]] = {}
+    by_sector: dict[tuple[str, str], list[PlannedPerson]] = {}
     for person in persons:
-        if person.etab == staff.SAD:
-            by_sector.setdefault(person.unite, []).append(person)
-    workers: list[str] = []
-    ordered = sorted(by_sector, key=lambda s: (s != demo_sector, s))
-    if demo_sector not in by_sector:
-        workers.append(demo_sector)  # the demo account exists even with no one to follow
+        if person.kind == staff.SAD:
+            by_sector.setdefault((person.etab, person.unite), []).append(person)
+    demo_sector_key = (staff.SAD, demo_sector)
+    workers: list[tuple[str, str]] = []
+    ordered = sorted(by_sector, key=lambda s: (s != demo_sector_key, s))
+    if demo_sector_key not in by_sector:
+        workers.append(demo_sector_key)  # the demo account exists even with no one to follow
     for sector in ordered:
         members = by_sector[sector]
-        first_max = max(1, len(members) - 1) if sector == demo_sector else None
+        first_max = max(1, len(members) - 1) if sector == demo_sector_key else None
         start = 0
         for size in _chunk_sizes(rng, len(members), first_max):
             worker = len(workers)
@@ -254,7 +382,7 @@ def _free_index() -> int:
 
 
 def _create_structures(
-    index: int, persons: list[PlannedPerson]
+    index: int, plan: DemoPlan
 ) -> tuple[OrganismeGestionnaire, dict[str, Etablissement], dict[tuple[str, str], Unite]]:
     suffix = "" if index == 1 else f" (démo {index})"
     organisme = OrganismeGestionnaire.objects.create(
@@ -262,9 +390,6 @@ def _create_structures(
         finess=finess_for(index, 0),
         adresse=staff.ORGANISME["adresse"],
     )
-    counts: dict[str, int] = {}
-    for person in persons:
-        counts[person.etab] = counts.get(person.etab, 0) + 1
     etabs: dict[str, Etablissement] = {}
     unites: dict[tuple[str, str], Unite] = {}
     for position, spec in enumerate(staff.ETABLISSEMENTS, start=1):
@@ -273,8 +398,7 @@ def _create_structures(
             nom=spec.nom + suffix,
             finess=finess_for(index, position),
             categorie=spec.categorie,
-            # At scale the IME and the SAD grow with the number of persons asked for.
-            capacite_places=max(spec.capacite_places, counts.get(spec.key, 0)),
+            capacite_places=spec.capacite_places,
             adresse=spec.adresse,
             code_postal=spec.code_postal,
             commune=spec.commune,
@@ -284,6 +408,33 @@ def _create_structures(
             unites[(spec.key, nom)] = Unite.objects.create(
                 etablissement=etab, nom=nom, type=spec.unite_type, capacite_places=capacite
             )
+    # The additional établissements: two bulk inserts whatever their number.
+    created = Etablissement.objects.bulk_create(
+        [
+            Etablissement(
+                organisme=organisme,
+                nom=extra.nom + suffix,
+                finess=finess_for(index, extra.position),
+                categorie=staff.EXTRA_KINDS[extra.kind].categorie,
+                capacite_places=extra.capacite_places,
+                code_postal=extra.code_postal,
+                commune=extra.commune,
+            )
+            for extra in plan.extras
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    rows = []
+    for extra, etab in zip(plan.extras, created, strict=True):
+        etabs[extra.key] = etab
+        unit_type = staff.EXTRA_KINDS[extra.kind].unite_type
+        rows += [
+            Unite(etablissement=etab, nom=nom, type=unit_type, capacite_places=capacite)
+            for nom, capacite in extra.unites
+        ]
+    key_by_pk = {etab.pk: key for key, etab in etabs.items()}
+    for unite in Unite.objects.bulk_create(rows, batch_size=BATCH_SIZE):
+        unites[(key_by_pk[unite.etablissement_id], unite.nom)] = unite
     return organisme, etabs, unites
 
 
@@ -322,8 +473,8 @@ def _create_staff(
 def _create_extra_workers(
     rng: random.Random,
     index: int,
-    sectors: list[str],
-    sad: Etablissement,
+    sectors: list[tuple[str, str]],
+    etabs: dict[str, Etablissement],
     unites: dict[tuple[str, str], Unite],
     password_hash: str,
 ) -> list[int]:
@@ -337,7 +488,7 @@ def _create_extra_workers(
     new_users = [
         User(
             email=email_for(f"intervenant-{n:05d}", index),
-            nom=rng.choice(names.NOMS).title(),
+            nom=names.surname(rng).title(),
             prenom=rng.choice(staff.INTERVENANT_PRENOMS),
             password=password_hash,
         )
@@ -349,14 +500,17 @@ def _create_extra_workers(
         batch_size=BATCH_SIZE,
     )
     affectations = Affectation.objects.bulk_create(
-        [Affectation(user=u, etablissement=sad, role=role) for u in new_users],
+        [
+            Affectation(user=u, etablissement=etabs[key], role=role)
+            for u, (key, _) in zip(new_users, sectors, strict=True)
+        ],
         batch_size=BATCH_SIZE,
     )
     through = Affectation.unites.through
     through.objects.bulk_create(
         [
-            through(affectation_id=a.pk, unite_id=unites[(staff.SAD, sector)].pk)
-            for a, sector in zip(affectations, sectors, strict=True)
+            through(affectation_id=a.pk, unite_id=unites[key_sector].pk)
+            for a, key_sector in zip(affectations, sectors, strict=True)
         ],
         batch_size=BATCH_SIZE,
     )
@@ -400,13 +554,12 @@ def _insert_batch(
         ],
         batch_size=BATCH_SIZE,
     )
-    sad_id = etabs[staff.SAD].pk
     membres = MembreEquipe.objects.bulk_create(
         [
             MembreEquipe(
                 usager_id=u.pk,
                 user_id=worker_ids[p.intervenant],
-                etablissement_id=sad_id,
+                etablissement_id=etabs[p.etab].pk,
                 is_referent=True,
                 date_debut=p.date_debut,
             )
@@ -427,6 +580,9 @@ def generate(
 ) -> DemoResult:
     """Create one demo organisme (EHPAD, IME, SAD), one account per role and `usagers` persons.
 
+    Beyond the capacity of those three (282 persons), additional établissements of the
+    organisme take the others (plan_extras); the demo accounts stay in the named three.
+
     Refuses in production. Structures and accounts are committed first, then each batch of
     persons in its own transaction; the journal records the generation once.
     """
@@ -439,7 +595,8 @@ def generate(
     rng = random.Random(seed if index == 1 else f"{seed}-{index}")
     today = timezone.localdate()
     now = timezone.now()
-    persons = plan_persons(rng, usagers, today)
+    plan = plan_demo(rng, usagers, today)
+    persons = plan.persons
     demo_worker = next(s for s in staff.STAFF if s.role == "intervenant_domicile")
     worker_sectors = assign_teams(rng, persons, demo_worker.unites[0])
     # One hash for every demo account: hashing 10 000 passwords would take minutes.
@@ -447,10 +604,10 @@ def generate(
 
     with transaction.atomic():
         install_profiles(Role, Habilitation)
-        organisme, etabs, unites = _create_structures(index, persons)
+        organisme, etabs, unites = _create_structures(index, plan)
         accounts = _create_staff(index, etabs, unites, password_hash)
         extra_ids = _create_extra_workers(
-            rng, index, worker_sectors[1:], etabs[staff.SAD], unites, password_hash
+            rng, index, worker_sectors[1:], etabs, unites, password_hash
         )
         worker_ids = [accounts[demo_worker.login].pk, *extra_ids]
         audit.record(
@@ -470,6 +627,8 @@ def generate(
         result.membres_equipe += membres
         if progress is not None:
             progress(result.usagers, len(persons))
-    result.counts = {key: sum(1 for p in persons if p.etab == key) for key in etabs}
+    result.counts = {key: 0 for key in etabs}
+    for person in persons:
+        result.counts[person.etab] += 1
     result.seconds = time.perf_counter() - started
     return result

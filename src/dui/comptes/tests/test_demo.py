@@ -17,8 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dui.audit.models import Entree
 from dui.comptes.models import Affectation, Professionnel, User
 from dui.comptes.roles import PROFILS
-from dui.demo import DEMO_DEVICE_NAME, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
-from dui.demo.generator import generate, plan_persons
+from dui.demo import DEMO_DEVICE_NAME, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, staff
+from dui.demo.generator import finess_for, generate, plan_persons
 from dui.structures.models import CategorieEtablissement, Etablissement, OrganismeGestionnaire
 from dui.structures.validators import Verdict, check_finess, check_rpps
 from dui.usagers.models import MembreEquipe, PriseEnCharge, Usager
@@ -29,7 +29,10 @@ AGES = {
     CategorieEtablissement.EHPAD: (75, 100),
     CategorieEtablissement.IME: (6, 20),
     CategorieEtablissement.SAD: (60, 95),
+    CategorieEtablissement.FAM: (20, 60),
+    CategorieEtablissement.MAS: (20, 65),
 }
+NAMED = {spec.key: position for position, spec in enumerate(staff.ETABLISSEMENTS, start=1)}
 
 
 def run_demo(*args: str) -> str:
@@ -40,6 +43,11 @@ def run_demo(*args: str) -> str:
 
 def demo_user(login: str) -> User:
     return User.objects.get(email=f"{login}@{DEMO_EMAIL_DOMAIN}")
+
+
+def named(key: str) -> Etablissement:
+    """One of the three named établissements of the first demo (EHPAD, IME, SAD)."""
+    return Etablissement.objects.get(finess=finess_for(1, NAMED[key]))
 
 
 def age_on(birth: datetime.date, day: datetime.date) -> int:
@@ -69,7 +77,7 @@ def test_demo_finess_numbers_are_well_formed_with_a_valid_key():
 def test_demo_ehpad_has_three_wings_within_capacity():
     run_demo("--usagers", "300")
 
-    ehpad = Etablissement.objects.get(categorie=CategorieEtablissement.EHPAD)
+    ehpad = named(staff.EHPAD)
     wings = {u.nom: u for u in ehpad.unites.all()}
     assert set(wings) == {"Aile Tilleul", "Aile Chêne", "Unité protégée Les Glycines"}
     for wing in wings.values():
@@ -160,7 +168,7 @@ def test_intervenant_sees_only_the_persons_assigned_to_them():
 def test_every_home_care_worker_follows_five_to_fifteen_persons():
     run_demo("--usagers", "300")
 
-    sad = Etablissement.objects.get(categorie=CategorieEtablissement.SAD)
+    sad = named(staff.SAD)
     counts = {}
     for user_id in MembreEquipe.objects.filter(etablissement=sad).values_list("user_id", flat=True):
         counts[user_id] = counts.get(user_id, 0) + 1
@@ -168,6 +176,75 @@ def test_every_home_care_worker_follows_five_to_fifteen_persons():
     assert all(5 <= n <= 15 for n in counts.values())
     followed = MembreEquipe.objects.filter(etablissement=sad).values("usager_id").distinct()
     assert followed.count() == sad.prises_en_charge.count()
+
+
+def test_every_person_of_every_home_care_service_has_a_referent_worker():
+    run_demo("--usagers", "1500")
+
+    sads = Etablissement.objects.filter(categorie=CategorieEtablissement.SAD)
+    assert sads.count() > 1
+    stays = PriseEnCharge.objects.filter(etablissement__in=sads)
+    membres = MembreEquipe.objects.filter(etablissement__in=sads, is_referent=True)
+    assert set(membres.values_list("usager_id", flat=True)) == set(
+        stays.values_list("usager_id", flat=True)
+    )
+    per_worker = {}
+    for user_id in membres.values_list("user_id", flat=True):
+        per_worker[user_id] = per_worker.get(user_id, 0) + 1
+    assert max(per_worker.values()) <= 15
+
+
+def test_home_care_workers_work_in_the_service_of_the_persons_they_follow():
+    run_demo("--usagers", "600")
+
+    for membre in MembreEquipe.objects.select_related("user"):
+        assert membre.usager.prises_en_charge.filter(etablissement=membre.etablissement_id)
+        assert Affectation.objects.filter(
+            user=membre.user, etablissement=membre.etablissement_id
+        ).exists()
+
+
+def test_default_demo_has_only_the_three_named_etablissements():
+    run_demo()
+
+    assert Etablissement.objects.count() == 3
+    assert named(staff.EHPAD).prises_en_charge.count() == 72
+    assert Usager.objects.count() == 120
+
+
+def test_beyond_the_named_capacity_persons_go_to_additional_etablissements():
+    run_demo("--usagers", "1500")
+
+    organisme = OrganismeGestionnaire.objects.get()
+    etabs = list(organisme.etablissements.all())
+    assert len(etabs) > 3
+    categories = {e.categorie for e in etabs}
+    assert {CategorieEtablissement.FAM, CategorieEtablissement.MAS} <= categories
+    for etab in etabs:
+        assert 0 < etab.prises_en_charge.count() <= etab.capacite_places
+        assert check_finess(etab.finess).verdict is Verdict.OK
+        assert etab.unites.exists()
+        for unite in etab.unites.exclude(capacite_places=None):
+            assert unite.prises_en_charge.count() <= unite.capacite_places
+    assert len({e.finess for e in etabs}) == len(etabs)
+    assert PriseEnCharge.objects.count() == 1500
+
+
+def test_demo_accounts_stay_in_the_three_named_etablissements():
+    run_demo("--usagers", "1500")
+
+    named_ids = {named(key).pk for key in NAMED}
+    affectations = Affectation.objects.filter(user__email__in=_demo_account_emails())
+    assert set(affectations.values_list("etablissement_id", flat=True)) == named_ids
+
+
+def test_a_large_demo_has_thousands_of_distinct_surnames():
+    persons = plan_persons(random.Random(3), 20_000, datetime.date(2026, 3, 1))
+
+    surnames = {p.nom_naissance for p in persons}
+    assert len(surnames) >= 2_000
+    assert any("-" in s for s in surnames)  # compound names
+    assert any(s.startswith(("LE ", "DE LA ")) for s in surnames)  # particles
 
 
 def test_idec_of_the_ehpad_sees_the_ehpad_persons_and_none_of_the_sad():
@@ -245,5 +322,6 @@ def test_query_count_barely_depends_on_the_number_of_persons():
         generate(usagers=300, seed=1)
 
     assert Usager.objects.count() == 330
-    # 270 more persons, stays and team rows; a per-row insert would add hundreds of queries.
-    assert len(large) - len(small) <= 12
+    # 270 more persons, stays and team rows, and (beyond 282 persons) a few additional
+    # établissements with their units; a per-row insert would add hundreds of queries.
+    assert len(large) - len(small) <= 20
