@@ -281,6 +281,7 @@ def main() -> int:
         ("accueil, liste de l'EHPAD", users["accueil"], etabs[staff.EHPAD].pk),
         ("chef de service, liste du SAD", users["chef-service"], etabs[staff.SAD].pk),
         ("direction, liste de l'IME", users["direction"], etabs[staff.IME].pk),
+        ("direction, tout son périmètre", users["direction"], None),
     ]
     timings: list[Timing] = []
     for label, user, etab_id in scopes:
