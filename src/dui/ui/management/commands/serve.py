@@ -116,7 +116,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         import waitress
 
+        from dui.interop.demo import start_demo_simulators
+
         application = get_internal_wsgi_application()
+        # Before the worker starts: it inherits the simulators' addresses.
+        for line in start_demo_simulators():
+            self.stdout.write(line)
         supervisor = None if options["no_worker"] else WorkerSupervisor(["--no-reload"])
 
         def _stop(signum: int, frame: FrameType | None) -> None:
