@@ -41,6 +41,12 @@ def _block_network():
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    # Uploaded files (photos…) never land in the checkout's var/ during tests.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 def make_pro(etablissement, role_code: str, **user_kwargs):
     """A user assigned to `etablissement` with the ready-made role `role_code`."""
     user = UserFactory(**user_kwargs)

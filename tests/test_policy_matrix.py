@@ -100,6 +100,17 @@ def no_args(w: World) -> list[Any]:
     return []
 
 
+def _with_photo(w: World) -> list[Any]:
+    from django.core.files.base import ContentFile
+
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010804000000b51c0c02"
+        "0000000b4944415478da63646000000006000230819d0000000049454e44ae426082"
+    )
+    w.usager.photo.save("photo", ContentFile(png))
+    return [w.usager.pk]
+
+
 def _suspicion(w: Any) -> list[Any]:
     from dui.usagers.models import SuspicionDoublon
     from dui.usagers.tests.factories import UsagerFactory
@@ -191,6 +202,7 @@ TABLE: dict[str, Row] = {
         outcome(_BREAK_GLASS & _READS_PERSONS_OF_ETAB, ok=302, **{AUTRE: 200}),
     ),
     # Person record, identity tab and INSi (identity engineer): rows below.
+    "usagers:photo": Row(_with_photo, outcome(_READS_PERSONS_OF_ETAB)),
     "usagers:nouveau": Row(no_args, outcome(_WRITES_PERSONS_OF_ETAB)),
     "usagers:identite": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
     # POST-only identity actions: a GET reveals nothing, whoever asks.

@@ -24,6 +24,13 @@ class Sexe(models.TextChoices):
     INDETERMINE = "I", "Indéterminé"
 
 
+def _photo_path(instance: object, filename: str) -> str:
+    # A random name: the file system never shows who the photo is of.
+    import uuid
+
+    return f"photos/{uuid.uuid4().hex}"
+
+
 class UsagerQuerySet(QuerySet["Usager"]):
     def visible_to(self, user: object) -> UsagerQuerySet:
         """Persons the user may see, as the one policy decides (lists never leak more)."""
@@ -91,6 +98,8 @@ class Usager(models.Model):
         related_name="doublons_fusionnes",
         verbose_name="fusionné dans",
     )
+    # Helps recognise the person (identitovigilance); served only through the policy.
+    photo = models.FileField("photo", upload_to=_photo_path, blank=True)
     # An archived record is read-only (still journaled when read).
     archive_le = models.DateTimeField("archivé le", null=True, blank=True)
     archive_par = models.ForeignKey(

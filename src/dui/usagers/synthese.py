@@ -7,6 +7,7 @@ the categories the user may read (benefits need social read). Rendering the PDF 
 
 from __future__ import annotations
 
+import base64
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from dui.usagers.models import (
     Proche,
     Usager,
 )
+from dui.usagers.photo import photo_data_uri
 from dui.usagers.services_entourage import Echeance, droit_echeance, mesure_echue
 
 PRINT_CSS = "usagers/css/synthese-print.css"
@@ -170,6 +172,11 @@ def _url_fetcher_class() -> Any:
         """Refuses every URL (no network, no local file) except our print stylesheet."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith(("data:image/jpeg;base64,", "data:image/png;base64,")):
+                kind, payload = url[5:].split(";base64,", 1)
+                return URLFetcherResponse(
+                    url, body=base64.b64decode(payload), headers={"Content-Type": kind}
+                )
             if url == PRINT_CSS_URL:
                 return URLFetcherResponse(
                     url, body=_print_css_path().read_bytes(), headers={"Content-Type": "text/css"}
@@ -191,6 +198,7 @@ def render_synthese_pdf(synthese: Synthese, *, author: Any) -> bytes:
             "author": author,
             "printed_at": timezone.localtime(),
             "css_url": PRINT_CSS_URL,
+            "photo_src": photo_data_uri(synthese.usager),
         },
     )
     fetcher = _url_fetcher_class()()

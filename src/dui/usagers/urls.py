@@ -13,6 +13,7 @@ app_name = "usagers"
 urlpatterns = [
     path("", views.usager_list, name="list"),
     path("<int:usager_id>/", views.usager_detail, name="detail"),
+    path("<int:usager_id>/photo/", views.usager_photo, name="photo"),
     path("acces-exceptionnel/", bris_de_glace.search, name="break_glass_search"),
     path("<int:usager_id>/acces-exceptionnel/", bris_de_glace.open_access, name="break_glass_open"),
 ]

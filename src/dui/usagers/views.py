@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from dui import audit
 from dui.audit.models import AuditAction
 from dui.comptes import policy
 from dui.usagers.access import record_context, usager_get_for
+from dui.usagers.identite import IdentiteError
 from dui.usagers.models import PriseEnCharge
+from dui.usagers.photo import photo_bytes, usager_set_photo
 from dui.usagers.queries import usager_search
 from dui.usagers.synthese import build_synthese
 
@@ -42,4 +46,40 @@ def usager_detail(request: HttpRequest, usager_id: int) -> HttpResponse:
     usager = usager_get_for(request.user, usager_id)
     s = build_synthese(request.user, usager)
     context = record_context(request, usager, tab="usagers:detail")
-    return render(request, "usagers/synthese.html", {**context, "s": s})
+    photo_src = reverse("usagers:photo", args=[usager.pk]) if usager.photo else ""
+    return render(request, "usagers/synthese.html", {**context, "s": s, "photo_src": photo_src})
+
+
+@login_required
+def usager_photo(request: HttpRequest, usager_id: int) -> HttpResponse:
+    """GET: the photo (journaled read); POST: replace or remove it (administrative write)."""
+    usager = usager_get_for(request.user, usager_id)
+    if request.method == "POST":
+        policy.require(request.user, "usager.administratif.write", usager)
+        fichier = None if request.POST.get("retirer") else request.FILES.get("photo")
+        if fichier is None and not request.POST.get("retirer"):
+            messages.error(request, "Choisissez une image JPEG ou PNG.")
+            return redirect("usagers:identite", usager.pk)
+        try:
+            usager_set_photo(user=request.user, usager=usager, fichier=fichier, request=request)
+        except IdentiteError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Photo retirée." if fichier is None else "Photo enregistrée.")
+        return redirect("usagers:identite", usager.pk)
+    found = photo_bytes(usager)
+    if found is None:
+        raise Http404("Pas de photo.")
+    audit.record(
+        action=AuditAction.READ,
+        request=request,
+        obj=usager,
+        usager=usager,
+        break_glass=policy.is_break_glass_access(request.user, usager),
+        details={"photo": True},
+    )
+    data, kind = found
+    response = HttpResponse(data, content_type=kind)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
