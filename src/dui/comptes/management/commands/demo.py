@@ -65,7 +65,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {done} / {planned} usagers créés")
 
         result = generate(usagers=total, seed=options["seed"], progress=progress)
-        etabs = ", ".join(e.nom for e in result.organisme.etablissements.order_by("nom"))
+        noms = list(result.organisme.etablissements.order_by("pk").values_list("nom", flat=True))
+        # At scale there are hundreds of établissements: name the first ones only.
+        etabs = ", ".join(noms[:3]) + (f" et {len(noms) - 3} autres" if len(noms) > 3 else "")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Démo créée : {result.organisme} ({etabs}), {result.users} comptes, "
