@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "dui.comptes",
     "dui.usagers",
     "dui.interop",
+    "dui.accompagnement",
 ]
 
 MIDDLEWARE = [
