@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "dui.structures",
     "dui.comptes",
     "dui.usagers",
+    "dui.soins",
     "dui.interop",
     "dui.accompagnement",
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SoinsConfig(AppConfig):
+    name = "dui.soins"
+    verbose_name = "Soins"

@@ -1,0 +1,211 @@
+"""Writes of the soins app: vital signs and measures, their corrections, alert thresholds.
+
+Each service runs in one transaction, checks that the record may still change first
+(`ensure_writable`) and journals the change inside that transaction. Views authorize the
+reading and writing of soins data through the policy; the threshold rule lives here
+(`may_set_seuils`) because it is not a category right.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from dui import audit
+from dui.audit.models import AuditAction
+from dui.comptes import policy
+from dui.comptes.models import Categorie
+from dui.soins.constantes import SPECS, check_valeur
+from dui.soins.models import Mesure, SeuilAlerte
+from dui.structures.models import Etablissement
+from dui.usagers.access import ensure_writable
+from dui.usagers.models import Usager
+
+# A measure may be dated a little ahead (clocks of phones and servers differ), not more.
+AVANCE_TOLEREE = datetime.timedelta(minutes=5)
+
+
+class SoinsError(Exception):
+    """A refused change: `errors` maps a field name ("" for the whole form) to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(m for ms in errors.values() for m in ms))
+
+
+@dataclass(frozen=True)
+class Saisie:
+    """One measure typed in: the type, its value(s), an optional comment."""
+
+    type: str
+    valeur: Decimal
+    valeur2: Decimal | None = None
+    commentaire: str = ""
+
+
+def _check_date(mesure_le: datetime.datetime) -> None:
+    if mesure_le > timezone.now() + AVANCE_TOLEREE:
+        raise SoinsError({"mesure_le": ["La date de mesure ne peut pas être dans le futur."]})
+
+
+def mesure_record(
+    *,
+    actor: Any,
+    usager: Usager,
+    saisies: list[Saisie],
+    mesure_le: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> list[Mesure]:
+    """Record several measures taken at the same time (quick entry); all or nothing.
+
+    Every value is checked against the physical bounds of its type; any impossible value
+    refuses the whole entry with French messages per type, and nothing is saved.
+    """
+    if not saisies:
+        raise SoinsError({"": ["Saisissez au moins une mesure."]})
+    errors = {s.type: check_valeur(s.type, s.valeur, s.valeur2) for s in saisies}
+    errors = {k: v for k, v in errors.items() if v}
+    if errors:
+        raise SoinsError(errors)
+    mesure_le = mesure_le or timezone.now()
+    _check_date(mesure_le)
+    ensure_writable(usager)
+    with transaction.atomic():
+        mesures = [
+            Mesure.objects.create(
+                usager=usager,
+                type=s.type,
+                valeur=s.valeur,
+                valeur2=s.valeur2,
+                mesure_le=mesure_le,
+                saisi_par=actor,
+                commentaire=s.commentaire,
+            )
+            for s in saisies
+        ]
+        audit.record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            request=request,
+            usager=usager,
+            object_type="soins.mesure",
+            details={"mesure_ids": [m.pk for m in mesures], "types": [m.type for m in mesures]},
+        )
+    return mesures
+
+
+def mesure_correct(
+    *,
+    actor: Any,
+    mesure: Mesure,
+    valeur: Decimal,
+    valeur2: Decimal | None = None,
+    motif: str,
+    request: HttpRequest | None = None,
+) -> Mesure:
+    """Correct a measure: a new measure (same type and time) linked to the old one, which is
+    marked corrected and kept. A reason is required; a measure is corrected only once."""
+    motif = (motif or "").strip()
+    if not motif:
+        raise SoinsError({"motif": ["Indiquez le motif de la correction."]})
+    errors = check_valeur(mesure.type, valeur, valeur2)
+    if errors:
+        raise SoinsError({"valeur": errors})
+    ensure_writable(mesure.usager)
+    with transaction.atomic():
+        old = Mesure.objects.select_for_update().get(pk=mesure.pk)
+        if old.corrigee_le is not None:
+            raise SoinsError({"": ["Cette mesure a déjà été corrigée : corrigez la plus récente."]})
+        new = Mesure.objects.create(
+            usager_id=old.usager_id,
+            type=old.type,
+            valeur=valeur,
+            valeur2=valeur2,
+            mesure_le=old.mesure_le,
+            saisi_par=actor,
+            commentaire=old.commentaire,
+            corrige=old,
+            motif_correction=motif,
+        )
+        old.corrigee_le = timezone.now()
+        old.save(update_fields=["corrigee_le"])
+        audit.record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            request=request,
+            obj=new,
+            usager_id=old.usager_id,
+            reason=motif,
+            details={"corrige": old.pk, "type": old.type},
+        )
+    mesure.corrigee_le = old.corrigee_le
+    return new
+
+
+def may_set_seuils(user: Any, etablissement: Etablissement | None) -> bool:
+    """Thresholds of an établissement are set by its administrators, or by its health
+    professionals who write soins data (médecin, IDE, soignants, paramédicaux).
+
+    Thresholds are a clinical setting (the médecin coordonnateur or IDEC decides them), and
+    an établissement-wide one (its administrator configures the établissement): both may.
+    """
+    if etablissement is None:
+        return False
+    if policy.may_administer(user, etablissement):
+        return True
+    d = policy.droits(user).get(etablissement.pk)
+    return bool(d and d.role.is_sante and Categorie.SOINS in d.ecriture)
+
+
+def seuils_set(
+    *,
+    actor: Any,
+    etablissement: Etablissement,
+    type: str,
+    bas: Decimal | None,
+    haut: Decimal | None,
+    request: HttpRequest | None = None,
+) -> SeuilAlerte:
+    """Set the normal range of one type of measure in an établissement (journaled)."""
+    if not may_set_seuils(actor, etablissement):
+        raise SoinsError({"": ["Vous ne pouvez pas régler les seuils de cet établissement."]})
+    spec = SPECS.get(type)
+    if spec is None:
+        raise SoinsError({"type": ["Type de mesure inconnu."]})
+    errors: dict[str, list[str]] = {}
+    for name, value in (("bas", bas), ("haut", haut)):
+        if value is not None and not spec.minimum <= value <= spec.maximum:
+            errors[name] = [
+                f"Le seuil doit être compris entre {spec.minimum} et {spec.maximum} "
+                f"{spec.unite.lstrip('/')}."
+            ]
+    if bas is not None and haut is not None and bas > haut:
+        errors.setdefault("haut", []).append("Le maximum doit être supérieur au minimum.")
+    if errors:
+        raise SoinsError(errors)
+    with transaction.atomic():
+        before = SeuilAlerte.objects.filter(etablissement=etablissement, type=type).first()
+        seuil, _ = SeuilAlerte.objects.update_or_create(
+            etablissement=etablissement,
+            type=type,
+            defaults={"bas": bas, "haut": haut, "modifie_par": actor},
+        )
+        audit.record(
+            action=AuditAction.ADMIN,
+            actor=actor,
+            request=request,
+            obj=seuil,
+            etablissement=etablissement,
+            details={
+                "type": type,
+                "avant": [str(before.bas), str(before.haut)] if before else None,
+                "apres": [str(bas), str(haut)],
+            },
+        )
+    return seuil
