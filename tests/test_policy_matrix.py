@@ -153,6 +153,11 @@ def _droit(w: Any) -> list[Any]:
     return [w.usager.pk, d.pk]
 
 
+def _mesure(w: Any) -> list[Any]:
+    from dui.soins.tests.factories import MesureFactory
+
+    return [w.usager.pk, MesureFactory(usager=w.usager, saisi_par=w.target).pk]
+
 TABLE: dict[str, Row] = {
     # Shell.
     "ui:home": Row(no_args, outcome(_EVERYONE)),
@@ -264,6 +269,40 @@ TABLE: dict[str, Row] = {
     "usagers:vigilance_fusions": Row(no_args, outcome(_IDENTITOVIGILANCE)),
     "usagers:vigilance_fusion": Row(_fusion, outcome(_IDENTITOVIGILANCE)),
     "usagers:vigilance_fusion_annuler": Row(_fusion, outcome(_EVERYONE, ok=405)),
+    # Soins: vital signs and measures (soins engineer): rows below. Soins data is read and
+    # written through the "soins" category only; persons of the établissement only.
+    "soins:constantes": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "soins" in cats
+            }
+        ),
+    ),
+    "soins:mesure_corriger": Row(
+        _mesure,
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and cats.get("soins") == "w"
+            }
+        ),
+    ),
+    # The day's out-of-range values of the current établissement (AUTRE: in theirs).
+    "soins:constantes_du_jour": Row(
+        no_args, outcome({c for c, p in PROFILS.items() if "soins" in p[-1]} | {AUTRE})
+    ),
+    # Thresholds: administrators, or health roles writing soins data, of the établissement.
+    "soins:seuils": Row(
+        no_args,
+        outcome(
+            {c for c, p in PROFILS.items() if p[3] or (p[2] and p[-1].get("soins") == "w")}
+            | {AUTRE, AUTRE_ADMIN}
+        ),
+    ),
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),
