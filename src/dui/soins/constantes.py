@@ -164,7 +164,7 @@ def imc(poids: Decimal, taille_cm: Decimal) -> Decimal:
 
 
 def ecart(valeur: Decimal, bas: Decimal | None, haut: Decimal | None) -> str:
-    """"bas", "haut" or "" for a value against a normal range."""
+    """ "bas", "haut" or "" for a value against a normal range."""
     if bas is not None and valeur < bas:
         return "bas"
     if haut is not None and valeur > haut:

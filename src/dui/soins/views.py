@@ -105,7 +105,9 @@ def mesure_corriger(request: HttpRequest, usager_id: int, mesure_id: int) -> Htt
                 request=request,
             ),
         ):
-            messages.success(request, "Mesure corrigée ; l'ancienne valeur reste dans l'historique.")
+            messages.success(
+                request, "Mesure corrigée ; l'ancienne valeur reste dans l'historique."
+            )
             return redirect(TAB, usager.pk)
     context = record_context(request, usager, tab=TAB, details={"mesure": mesure.pk})
     return render(
@@ -161,8 +163,12 @@ def seuils(request: HttpRequest) -> HttpResponse:
             return redirect("soins:seuils")
     current = seuils_for(etab.pk)
     lignes = [
-        {"spec": spec, "bas": current[code][0], "haut": current[code][1],
-         "defaut": (spec.bas, spec.haut) == current[code]}
+        {
+            "spec": spec,
+            "bas": current[code][0],
+            "haut": current[code][1],
+            "defaut": (spec.bas, spec.haut) == current[code],
+        }
         for code, spec in SPECS.items()
     ]
     return render(

@@ -24,7 +24,12 @@ def test_plausible_values_pass_the_bounds():
     ("type_code", "valeur", "valeur2", "message"),
     [
         ("spo2", Decimal("101"), None, "SpO2 : 101 % est impossible"),
-        ("norton", Decimal("4"), None, "Échelle de Norton : 4 est impossible (valeurs admises de 5 à 20)."),
+        (
+            "norton",
+            Decimal("4"),
+            None,
+            "Échelle de Norton : 4 est impossible (valeurs admises de 5 à 20).",
+        ),
         ("eva", Decimal("11"), None, "Douleur (EVA) : 11 est impossible"),
         ("tension", Decimal("120"), Decimal("130"), "La pression diastolique doit être inférieure"),
         ("tension", Decimal("120"), None, "Indiquez la pression diastolique"),
