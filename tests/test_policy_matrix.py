@@ -303,6 +303,64 @@ TABLE: dict[str, Row] = {
             | {AUTRE, AUTRE_ADMIN}
         ),
     ),
+    # Accompagnement: evaluations (AGGIR is care data, category "soins"); persons of the
+    # établissement only. The evaluation is made by the services of dui/accompagnement.
+    "accompagnement:evaluations": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "soins" in cats
+            }
+        ),
+    ),
+    "accompagnement:evaluation_new": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and cats.get("soins") == "w"
+            }
+        ),
+    ),
+    "accompagnement:evaluation": Row(
+        lambda w: __import__("dui.accompagnement.tests.factories", fromlist=["_"]).matrix_args(
+            w, signed=True
+        ),
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "soins" in cats
+            }
+        ),
+    ),
+    "accompagnement:evaluation_edit": Row(
+        lambda w: __import__("dui.accompagnement.tests.factories", fromlist=["_"]).matrix_args(
+            w, signed=False
+        ),
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and cats.get("soins") == "w"
+            }
+        ),
+    ),
+    "accompagnement:evaluation_export": Row(
+        lambda w: __import__("dui.accompagnement.tests.factories", fromlist=["_"]).matrix_args(
+            w, signed=True
+        ),
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "soins" in cats
+            }
+        ),
+    ),
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),

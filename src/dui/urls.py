@@ -6,6 +6,7 @@ urlpatterns = [
     path("administration/structures/", include("dui.structures.urls")),
     path("administration/comptes/", include("dui.comptes.admin_urls")),
     path("usagers/", include("dui.usagers.urls")),
+    path("usagers/", include("dui.accompagnement.urls")),
     path("usagers/", include("dui.soins.urls")),
     path("journal/", include("dui.audit.urls")),
 ]

@@ -31,6 +31,7 @@ RECORD_TABS = [
     ("usagers:parcours", "Parcours", "administratif"),
     ("usagers:entourage", "Entourage", "administratif"),
     ("usagers:droits", "Droits et prestations", "social"),
+    ("accompagnement:evaluations", "Évaluations", "soins"),
     ("soins:constantes", "Constantes", "soins"),
 ]
 

@@ -20,3 +20,26 @@ def grille_aggir() -> Grille:
 def aggir_answers(**codes: str) -> dict[str, Any]:
     """Answers to every AGGIR item: A unless a variable is given another code."""
     return {i["code"]: ADVERBES[codes.get(i["variable"], "A")] for i in aggir.items()}
+
+
+def make_evaluation(usager: Any, auteur: Any, *, signed: bool) -> Any:
+    """An AGGIR evaluation of the person, through the services (signed or draft)."""
+    from django.utils import timezone
+
+    from dui.accompagnement import services
+
+    evaluation = services.evaluation_create(
+        actor=auteur,
+        usager=usager,
+        grille=grille_aggir(),
+        date=timezone.localdate(),
+        answers=aggir_answers(transferts="C"),
+    )
+    if signed:
+        evaluation = services.evaluation_sign(actor=auteur, evaluation=evaluation)
+    return evaluation
+
+
+def matrix_args(world: Any, *, signed: bool) -> list[Any]:
+    """URL args [usager, evaluation] for tests/test_policy_matrix.py."""
+    return [world.usager.pk, make_evaluation(world.usager, world.target, signed=signed).pk]
