@@ -84,7 +84,9 @@ def series_for(usager: Usager, seuils: Seuils) -> list[Serie]:
     """One series per type that has values, oldest first; IMC from each weight and the last
     height measured before it (or the first height, when the weight came first)."""
     mesures = list(
-        Mesure.objects.filter(usager=usager, corrigee_le__isnull=True).order_by("mesure_le", "pk")
+        Mesure.objects.filter(usager=usager, corrigee_le__isnull=True)
+        .select_related("saisi_par", "corrige")
+        .order_by("mesure_le", "pk")
     )
     by_type: dict[str, list[Point]] = {}
     tailles = [m for m in mesures if m.type == "taille"]

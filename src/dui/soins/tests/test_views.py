@@ -164,3 +164,18 @@ def test_thresholds_page_sets_a_threshold(etab, referent, login):
     response = login(referent).post(reverse("soins:seuils"), {"type": "spo2", "bas": "90"})
     assert response.status_code == 302
     assert SeuilAlerte.objects.get(etablissement=etab, type="spo2").bas == Decimal("90")
+
+
+def test_constantes_tab_query_count_does_not_grow_with_measures(usager, referent, login):
+    client = login(referent)
+    url = reverse("soins:constantes", args=[usager.pk])
+    MesureFactory(usager=usager, type="pouls", valeur=Decimal("80"))
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for value in range(81, 91):
+        MesureFactory(usager=usager, type="pouls", valeur=Decimal(value))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert page.count("<circle") == 11
+    assert len(many) == len(few)
