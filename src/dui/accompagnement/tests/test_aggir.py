@@ -275,6 +275,12 @@ def test_ans_cda_example_e1_profile_is_gir_2_rank_6_group_c():
     assert (r.gir, r.rang, r.groupe, r.total) == (2, 6, "C", 1520)
 
 
+def _stated_gir(path: Path) -> str:
+    match = re.search(r'"GIR-(\d)"', path.read_text(encoding="utf-8"))
+    assert match is not None
+    return match.group(1)
+
+
 def _fsh_answers(path: Path) -> dict[str, dict[str, bool]]:
     """linkId of each item → its four adverbs, read from an example QuestionnaireResponse."""
     text = path.read_text(encoding="utf-8")
@@ -298,7 +304,7 @@ def _fsh_answers(path: Path) -> dict[str, dict[str, bool]]:
 @needs_reference
 def test_ans_fhir_ph_example_e2_gives_its_stated_gir_2():
     path = TDDUI / "TDDUIQuestionnaireResponseAGGIRPHExample.fsh"
-    stated = re.search(r'"GIR-(\d)"', path.read_text(encoding="utf-8")).group(1)
+    stated = _stated_gir(path)
     adverbs = _fsh_answers(path)
     # PH grid: one ICF item per variable (aggir.md §6.1, E2).
     prefix = {
@@ -321,7 +327,7 @@ def test_ans_fhir_pa_example_e3_gives_its_stated_gir_2(motricite_fine):
     from dui.accompagnement.tddui import PA_ITEMS
 
     path = TDDUI / "TDDUIQuestionnaireResponseAGGIRPAExample.fsh"
-    stated = re.search(r'"GIR-(\d)"', path.read_text(encoding="utf-8")).group(1)
+    stated = _stated_gir(path)
     adverbs = _fsh_answers(path)
     answers = _answers({})
     for link_id, (item, prefix) in PA_ITEMS.items():

@@ -129,7 +129,7 @@ def test_tab_shows_the_gir_history_as_a_table_and_an_svg_chart(login, referent, 
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert " style=" not in svg and "<script" not in svg and " on" not in svg
     entry = Entree.objects.filter(action=AuditAction.READ, usager_id=usager.pk).last()
-    assert entry.details["onglet"] == "accompagnement:evaluations"
+    assert entry is not None and entry.details["onglet"] == "accompagnement:evaluations"
 
 
 def test_tab_is_listed_in_the_record_for_care_roles_only(login, referent, etab, usager):
