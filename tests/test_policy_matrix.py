@@ -158,6 +158,7 @@ def _mesure(w: Any) -> list[Any]:
 
     return [w.usager.pk, MesureFactory(usager=w.usager, saisi_par=w.target).pk]
 
+
 TABLE: dict[str, Row] = {
     # Shell.
     "ui:home": Row(no_args, outcome(_EVERYONE)),
