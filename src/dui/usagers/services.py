@@ -129,6 +129,30 @@ def _downgrade(current: Usager, cible: str, details: dict[str, Any]) -> list[str
     return ["statut_identite", "matricule_ins", "oid_ins"]
 
 
+def _commit(
+    current: Usager,
+    fields: list[str],
+    *,
+    user: Any,
+    request: HttpRequest | None,
+    type: str,
+    statut_avant: str,
+    audit_details: dict[str, Any],
+    **event: Any,
+) -> None:
+    """Save an identity change with its identity event and its journal entry."""
+    _save(current, fields)
+    _event(current, user=user, type=type, statut_avant=statut_avant, **event)
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=user,
+        request=request,
+        obj=current,
+        usager=current,
+        details=audit_details,
+    )
+
+
 def _save(usager: Usager, fields: list[str]) -> None:
     usager.version += 1
     usager.full_clean(exclude=["organisme"])
@@ -374,22 +398,16 @@ def identite_record_insi(
             current.date_naissance_precision = PrecisionDate.JOUR
             current.statut_identite = target
             fields += [*new, "date_naissance_precision", "statut_identite"]
-        _save(current, fields)
-        _event(
+        _commit(
             current,
+            fields,
             user=user,
+            request=request,
             type=EvenementIdentite.Type.INSI,
             statut_avant=before,
             motif=resultat.libelle_cr,
             details=details,
-        )
-        audit.record(
-            action=AuditAction.UPDATE,
-            actor=user,
-            request=request,
-            obj=current,
-            usager=current,
-            details={"insi": resultat.code_cr},
+            audit_details={"insi": resultat.code_cr},
         )
     return current
 
@@ -423,22 +441,16 @@ def identite_check_document(
             check_transition(before, target, "justificatif")
             current.statut_identite = target
             fields.append("statut_identite")
-        _save(current, fields)
-        _event(
+        _commit(
             current,
+            fields,
             user=user,
+            request=request,
             type=EvenementIdentite.Type.JUSTIFICATIF,
             statut_avant=before,
             justificatif=justificatif,
             motif=motif,
-        )
-        audit.record(
-            action=AuditAction.UPDATE,
-            actor=user,
-            request=request,
-            obj=current,
-            usager=current,
-            details={"justificatif": justificatif},
+            audit_details={"justificatif": justificatif},
         )
     return current
 
@@ -473,22 +485,16 @@ def identite_set_attributes(
         fields = ["identite_douteuse", "identite_fictive", "homonyme"]
         if (douteuse or fictive) and before != StatutIdentite.PROVISOIRE:
             fields += _downgrade(current, StatutIdentite.PROVISOIRE, details)
-        _save(current, fields)
-        _event(
+        _commit(
             current,
+            fields,
             user=user,
+            request=request,
             type=EvenementIdentite.Type.ATTRIBUTS,
             statut_avant=before,
             motif=motif,
             details=details,
-        )
-        audit.record(
-            action=AuditAction.UPDATE,
-            actor=user,
-            request=request,
-            obj=current,
-            usager=current,
-            details={"attributs": sorted(k for k, v in details.items() if k != "ins_retire")},
+            audit_details={"attributs": sorted(k for k, v in details.items() if k != "ins_retire")},
         )
     return current
 
@@ -510,21 +516,15 @@ def identite_downgrade(
         before = current.statut_identite
         details: dict[str, Any] = {}
         fields = _downgrade(current, cible, details)
-        _save(current, fields)
-        _event(
+        _commit(
             current,
+            fields,
             user=user,
+            request=request,
             type=EvenementIdentite.Type.DECLASSEMENT,
             statut_avant=before,
             motif=motif,
             details=details,
-        )
-        audit.record(
-            action=AuditAction.UPDATE,
-            actor=user,
-            request=request,
-            obj=current,
-            usager=current,
-            details={"declassement": cible},
+            audit_details={"declassement": cible},
         )
     return current
