@@ -362,6 +362,54 @@ TABLE: dict[str, Row] = {
             }
         ),
     ),
+    # Soins: care and medical file (soins engineer). Allergies and vaccinations are "soins"
+    # (every care professional reads them); antécédents are "medical": only medical writers
+    # reach their forms. Persons of the établissement only.
+    "soins:dossier": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "soins" in cats
+            }
+        ),
+    ),
+    **{
+        name: Row(
+            args,
+            outcome(
+                {
+                    c
+                    for c, (_, perim, *_r, cats) in PROFILS.items()
+                    if perim == "etablissement" and cats.get(categorie) == "w"
+                }
+            ),
+        )
+        for name, categorie, args in [
+            ("soins:antecedent_ajouter", "medical", lambda w: [w.usager.pk]),
+            ("soins:allergie_ajouter", "soins", lambda w: [w.usager.pk]),
+            ("soins:vaccination_ajouter", "soins", lambda w: [w.usager.pk]),
+            *[
+                (
+                    f"soins:{kind}_retirer",
+                    categorie,
+                    lambda w, kind=kind: __import__(
+                        "dui.soins.tests.factories", fromlist=["_"]
+                    ).matrix_args(w, kind),
+                )
+                for kind, categorie in [
+                    ("antecedent", "medical"),
+                    ("allergie", "soins"),
+                    ("vaccination", "soins"),
+                ]
+            ],
+        ]
+    },
+    # POST only.
+    "soins:allergies_aucune": Row(
+        lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405, anonymous=405)
+    ),
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from dui.soins.constantes import SAISIE_TYPES, SPECS, TypeConstante
+from dui.soins.models import Certitude, Severite, TypeAllergie, TypeAntecedent
 from dui.soins.services import Saisie
 
 
@@ -102,3 +103,41 @@ class SeuilForm(forms.Form):
     def values(self) -> tuple[str, Decimal | None, Decimal | None]:
         d = self.cleaned_data
         return d["type"], d.get("bas"), d.get("haut")
+
+
+# --- Care and medical file ----------------------------------------------------------------
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AntecedentForm(forms.Form):
+    type = forms.ChoiceField(label="Type", choices=TypeAntecedent.choices)
+    libelle = forms.CharField(label="Antécédent", max_length=200)
+    date = forms.DateField(label="Date", required=False, widget=_DATE)
+    annee = forms.IntegerField(
+        label="Année", required=False, help_text="Si la date exacte n'est pas connue."
+    )
+    commentaire = forms.CharField(label="Commentaire", required=False, max_length=500)
+
+
+class AllergieForm(forms.Form):
+    substance = forms.CharField(label="Substance ou agent", max_length=200)
+    type = forms.ChoiceField(label="Type", choices=TypeAllergie.choices)
+    reaction = forms.CharField(label="Réaction", required=False, max_length=300)
+    severite = forms.ChoiceField(label="Sévérité", choices=Severite.choices)
+    certitude = forms.ChoiceField(label="Certitude", choices=Certitude.choices)
+
+
+class VaccinationForm(forms.Form):
+    vaccin = forms.CharField(label="Vaccin", max_length=200)
+    date = forms.DateField(label="Date", widget=_DATE)
+    lot = forms.CharField(label="Numéro de lot", required=False, max_length=60)
+    commentaire = forms.CharField(label="Commentaire", required=False, max_length=500)
+
+
+class RetraitForm(forms.Form):
+    motif = forms.CharField(
+        label="Motif du retrait",
+        max_length=300,
+        help_text="L'information reste dans l'historique, avec ce motif.",
+    )

@@ -1,4 +1,6 @@
-"""Writes of the soins app: vital signs and measures, their corrections, alert thresholds.
+"""Writes of the soins app: vital signs and measures, their corrections, alert thresholds;
+the care and medical file (antécédents, allergies and the "no known allergy" statement,
+vaccinations), whose entries are never deleted but deactivated with a reason.
 
 Each service runs in one transaction, checks that the record may still change first
 (`ensure_writable`) and journals the change inside that transaction. Views authorize the
@@ -22,7 +24,14 @@ from dui.audit.models import AuditAction
 from dui.comptes import policy
 from dui.comptes.models import Categorie
 from dui.soins.constantes import SPECS, check_valeur
-from dui.soins.models import Mesure, SeuilAlerte
+from dui.soins.models import (
+    Allergie,
+    AllergieStatut,
+    Antecedent,
+    Mesure,
+    SeuilAlerte,
+    Vaccination,
+)
 from dui.structures.models import Etablissement
 from dui.usagers.access import ensure_writable
 from dui.usagers.models import Usager
@@ -209,3 +218,221 @@ def seuils_set(
             },
         )
     return seuil
+
+
+# --- Care and medical file ----------------------------------------------------------------
+
+
+def _clean(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _required(errors: dict[str, list[str]], name: str, value: str, message: str) -> None:
+    if not value:
+        errors.setdefault(name, []).append(message)
+
+
+def antecedent_add(
+    *,
+    actor: Any,
+    usager: Usager,
+    type: str,
+    libelle: str,
+    date: datetime.date | None = None,
+    annee: int | None = None,
+    commentaire: str = "",
+    request: HttpRequest | None = None,
+) -> Antecedent:
+    """Record a medical, surgical or family history item (medical data), journaled."""
+    libelle = _clean(libelle)
+    errors: dict[str, list[str]] = {}
+    _required(errors, "libelle", libelle, "Indiquez l'antécédent.")
+    if date is not None and date > timezone.localdate():
+        errors.setdefault("date", []).append("La date ne peut pas être dans le futur.")
+    if annee is not None and not 1900 <= annee <= timezone.localdate().year:
+        errors.setdefault("annee", []).append("Indiquez une année entre 1900 et cette année.")
+    if date is not None and annee is not None and date.year != annee:
+        errors.setdefault("annee", []).append("L'année ne correspond pas à la date.")
+    if errors:
+        raise SoinsError(errors)
+    ensure_writable(usager)
+    with transaction.atomic():
+        antecedent = Antecedent.objects.create(
+            usager=usager,
+            type=type,
+            libelle=libelle,
+            date=date,
+            annee=annee if annee is not None else (date.year if date else None),
+            commentaire=_clean(commentaire),
+            saisi_par=actor,
+        )
+        audit.record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            request=request,
+            obj=antecedent,
+            usager=usager,
+            details={"type": type},
+        )
+    return antecedent
+
+
+def allergie_add(
+    *,
+    actor: Any,
+    usager: Usager,
+    substance: str,
+    type: str,
+    severite: str,
+    certitude: str,
+    reaction: str = "",
+    request: HttpRequest | None = None,
+) -> Allergie:
+    """Record an allergy or intolerance, journaled. A previous "no known allergy" statement
+    no longer holds: it is withdrawn in the same transaction."""
+    substance = _clean(substance)
+    errors: dict[str, list[str]] = {}
+    _required(errors, "substance", substance, "Indiquez la substance ou l'agent.")
+    if errors:
+        raise SoinsError(errors)
+    ensure_writable(usager)
+    with transaction.atomic():
+        allergie = Allergie.objects.create(
+            usager=usager,
+            substance=substance,
+            type=type,
+            severite=severite,
+            certitude=certitude,
+            reaction=_clean(reaction),
+            saisi_par=actor,
+        )
+        AllergieStatut.objects.filter(usager=usager).update(
+            aucune_connue=False, verifie_le=timezone.now(), verifie_par=actor
+        )
+        audit.record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            request=request,
+            obj=allergie,
+            usager=usager,
+            details={"type": type, "severite": severite, "certitude": certitude},
+        )
+    return allergie
+
+
+def allergies_declare_aucune(
+    *, actor: Any, usager: Usager, request: HttpRequest | None = None
+) -> AllergieStatut:
+    """State that the person has no known allergy (checked now, by the actor), journaled.
+
+    Refused while an active allergy is recorded: withdraw it first, with its reason.
+    """
+    ensure_writable(usager)
+    with transaction.atomic():
+        if Allergie.objects.filter(usager=usager, actif=True).exists():
+            raise SoinsError(
+                {"": ["Une allergie active est enregistrée : retirez-la d'abord, avec son motif."]}
+            )
+        statut, _ = AllergieStatut.objects.update_or_create(
+            usager=usager,
+            defaults={"aucune_connue": True, "verifie_le": timezone.now(), "verifie_par": actor},
+        )
+        audit.record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            request=request,
+            obj=statut,
+            usager=usager,
+            details={"aucune_connue": True},
+        )
+    return statut
+
+
+def vaccination_add(
+    *,
+    actor: Any,
+    usager: Usager,
+    vaccin: str,
+    date: datetime.date,
+    lot: str = "",
+    commentaire: str = "",
+    request: HttpRequest | None = None,
+) -> Vaccination:
+    """Record a vaccine given, journaled."""
+    vaccin = _clean(vaccin)
+    errors: dict[str, list[str]] = {}
+    _required(errors, "vaccin", vaccin, "Indiquez le vaccin.")
+    if date > timezone.localdate():
+        errors.setdefault("date", []).append("La date ne peut pas être dans le futur.")
+    if errors:
+        raise SoinsError(errors)
+    ensure_writable(usager)
+    with transaction.atomic():
+        vaccination = Vaccination.objects.create(
+            usager=usager,
+            vaccin=vaccin,
+            date=date,
+            lot=_clean(lot),
+            commentaire=_clean(commentaire),
+            saisi_par=actor,
+        )
+        audit.record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            request=request,
+            obj=vaccination,
+            usager=usager,
+        )
+    return vaccination
+
+
+def _deactivate(
+    model: Any, *, actor: Any, entry: Any, motif: str, request: HttpRequest | None
+) -> Any:
+    motif = _clean(motif)
+    if not motif:
+        raise SoinsError({"motif": ["Indiquez le motif du retrait."]})
+    ensure_writable(entry.usager)
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=entry.pk)
+        if not current.actif:
+            raise SoinsError({"": ["Cette information a déjà été retirée."]})
+        current.actif = False
+        current.desactive_le = timezone.now()
+        current.desactive_par = actor
+        current.motif_desactivation = motif
+        current.save(
+            update_fields=["actif", "desactive_le", "desactive_par", "motif_desactivation"]
+        )
+        audit.record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            request=request,
+            obj=current,
+            usager_id=current.usager_id,
+            reason=motif,
+            details={"actif": False},
+        )
+    return current
+
+
+def antecedent_deactivate(
+    *, actor: Any, antecedent: Antecedent, motif: str, request: HttpRequest | None = None
+) -> Antecedent:
+    """Withdraw a history item (an error, a duplicate): kept in the history, with the reason."""
+    return _deactivate(Antecedent, actor=actor, entry=antecedent, motif=motif, request=request)
+
+
+def allergie_deactivate(
+    *, actor: Any, allergie: Allergie, motif: str, request: HttpRequest | None = None
+) -> Allergie:
+    """Withdraw an allergy (ruled out, recorded in error): kept in the history, with the
+    reason. The allergy status is then "not filled in" until someone states it again."""
+    return _deactivate(Allergie, actor=actor, entry=allergie, motif=motif, request=request)
+
+
+def vaccination_deactivate(
+    *, actor: Any, vaccination: Vaccination, motif: str, request: HttpRequest | None = None
+) -> Vaccination:
+    """Withdraw a vaccination recorded in error: kept in the history, with the reason."""
+    return _deactivate(Vaccination, actor=actor, entry=vaccination, motif=motif, request=request)

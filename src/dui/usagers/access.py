@@ -31,9 +31,17 @@ RECORD_TABS = [
     ("usagers:parcours", "Parcours", "administratif"),
     ("usagers:entourage", "Entourage", "administratif"),
     ("usagers:droits", "Droits et prestations", "social"),
+    ("accompagnement:transmissions", "Transmissions", "administratif"),
     ("accompagnement:evaluations", "Évaluations", "soins"),
     ("soins:constantes", "Constantes", "soins"),
+    ("soins:dossier", "Dossier de soins", "soins"),
 ]
+
+
+# Banners shown above every tab of the record, registered by other apps (AppConfig.ready):
+# hook(user, usager, readable_categories) -> None or an object with a `template` name, which
+# record_base.html includes with `banner`. A hook must not query for users it shows nothing.
+RECORD_BANNERS: list[Any] = []
 
 
 def record_context(
@@ -69,6 +77,9 @@ def record_context(
         "break_glass": break_glass,
         "categories": readable,
         "record_tabs": tabs,
+        "record_banners": [
+            b for hook in RECORD_BANNERS if (b := hook(request.user, usager, readable)) is not None
+        ],
     }
 
 
