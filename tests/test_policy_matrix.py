@@ -410,6 +410,41 @@ TABLE: dict[str, Row] = {
     "soins:allergies_aucune": Row(
         lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405, anonymous=405)
     ),
+    # Accompagnement: transmissions (accompagnement engineer). The tab is shown to whoever
+    # sees the person; inside, only readable categories. Writing: any category written.
+    "accompagnement:transmissions": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
+    "accompagnement:transmission_new": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "administratif" in cats and "w" in cats.values()
+            }
+        ),
+    ),
+    # Correcting a "soins" note needs soins write.
+    "accompagnement:transmission_correct": Row(
+        lambda w: __import__(
+            "dui.accompagnement.tests.factories", fromlist=["_"]
+        ).transmission_args(w),
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and cats.get("soins") == "w"
+            }
+        ),
+    ),
+    "accompagnement:transmission_lu": Row(
+        lambda w: __import__(
+            "dui.accompagnement.tests.factories", fromlist=["_"]
+        ).transmission_args(w, urgent=True),
+        outcome(_EVERYONE, ok=405),
+    ),
+    # The établissement's transmissions and the handover: who lists its persons.
+    "accompagnement:transmissions_etablissement": Row(no_args, outcome(_LISTS_PERSONS)),
+    "accompagnement:transmissions_releve": Row(no_args, outcome(_LISTS_PERSONS)),
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),

@@ -84,3 +84,83 @@ class EvaluationForm(forms.Form):
                 }
             )
         return result
+
+
+# --- Transmissions ---------------------------------------------------------------------------
+
+from dui.accompagnement.models import CategorieTransmission, TypeTransmission  # noqa: E402
+
+
+def _category_choices(allowed: list[str]) -> list[tuple[str, str]]:
+    return [(c, label) for c, label in CategorieTransmission.choices if c in allowed]
+
+
+class TransmissionForm(forms.Form):
+    """A transmission: ciblée (cible, données, actions, résultats) or free text."""
+
+    categorie = forms.ChoiceField(label="Catégorie")
+    type = forms.ChoiceField(
+        label="Forme", choices=TypeTransmission.choices, widget=forms.RadioSelect
+    )
+    cible = forms.CharField(label="Cible", required=False, max_length=200)
+    donnees = forms.CharField(
+        label="Données", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    actions = forms.CharField(
+        label="Actions", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    resultats = forms.CharField(
+        label="Résultats", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    texte = forms.CharField(
+        label="Texte libre", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    is_urgent = forms.BooleanField(label="Urgente", required=False)
+    partage_cahier_liaison = forms.BooleanField(
+        label="Partager dans le cahier de liaison",
+        required=False,
+        help_text="La personne, ses aidants et les services partenaires sous convention "
+        "pourront la lire.",
+    )
+
+    def __init__(self, *args: Any, categories: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["categorie"].choices = _category_choices(categories)
+        self.fields["type"].initial = TypeTransmission.LIBRE
+
+    def values(self) -> dict[str, Any]:
+        return {k: self.cleaned_data[k] for k in self.fields}
+
+
+class CorrectionForm(TransmissionForm):
+    motif = forms.CharField(label="Motif de la correction", max_length=300)
+
+    field_order = ["motif"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["categorie"]
+
+    def values(self) -> dict[str, Any]:
+        return {k: self.cleaned_data[k] for k in self.fields if k != "motif"}
+
+
+class FiltreTransmissionsForm(forms.Form):
+    categorie = forms.ChoiceField(label="Catégorie", required=False)
+    auteur = forms.ModelChoiceField(label="Auteur", required=False, queryset=None)
+    urgentes = forms.BooleanField(label="Urgentes seulement", required=False)
+    du = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    au = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, categories: list[str], auteurs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["categorie"].choices = [("", "Toutes")] + _category_choices(categories)
+        self.fields["auteur"].queryset = auteurs
+        self.fields["auteur"].empty_label = "Tous"
+        self.fields["auteur"].label_from_instance = lambda u: u.get_full_name() or u.email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("du") and data.get("au") and data["du"] > data["au"]:
+            raise forms.ValidationError("La date de début est après la date de fin.")
+        return data

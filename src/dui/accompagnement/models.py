@@ -114,3 +114,120 @@ class Reponse(models.Model):
 
     def __str__(self) -> str:
         return self.item_code
+
+
+# --- Transmissions and cahier de liaison ----------------------------------------------------
+
+
+class CategorieTransmission(models.TextChoices):
+    VIE_QUOTIDIENNE = "vie_quotidienne", "Vie quotidienne"
+    SOINS = "soins", "Soins"
+    SOCIAL = "social", "Social"
+    EDUCATIF = "educatif", "Éducatif"
+    MEDICAL = "medical", "Médical"
+    ADMINISTRATIF = "administratif", "Administratif"
+
+
+# Each transmission category is protected by exactly one data category of the policy
+# (comptes.models.Categorie): reading needs "usager.<data category>.read", writing "…write".
+# Daily-life notes (meals, sleep, mood, hygiene) are written by aides-soignants, AES and
+# home-care workers, who hold the "soins" habilitation: they are "soins" data. An éducateur
+# writes in "éducatif". One explicit category per note keeps the secret partagé simple: a
+# note is never readable through two different rights.
+POLICY_CATEGORIE: dict[str, str] = {
+    CategorieTransmission.VIE_QUOTIDIENNE: "soins",
+    CategorieTransmission.SOINS: "soins",
+    CategorieTransmission.SOCIAL: "social",
+    CategorieTransmission.EDUCATIF: "educatif",
+    CategorieTransmission.MEDICAL: "medical",
+    CategorieTransmission.ADMINISTRATIF: "administratif",
+}
+
+
+def transmission_categories(readable: set[str] | frozenset[str]) -> list[str]:
+    """Transmission categories whose data category is in `readable` (policy categories)."""
+    return [code for code, data in POLICY_CATEGORIE.items() if data in readable]
+
+
+class TypeTransmission(models.TextChoices):
+    CIBLEE = "ciblee", "Ciblée (cible, données, actions, résultats)"
+    LIBRE = "libre", "Texte libre"
+
+
+class Transmission(models.Model):
+    """A note about a person, fixed once written: a correction is a new linked note."""
+
+    usager = models.ForeignKey(
+        "usagers.Usager", on_delete=models.PROTECT, related_name="transmissions"
+    )
+    # Where it was written (the unit and handover lists of that établissement show it).
+    etablissement = models.ForeignKey(
+        "structures.Etablissement", on_delete=models.PROTECT, related_name="+"
+    )
+    categorie = models.CharField("catégorie", max_length=20, choices=CategorieTransmission.choices)
+    type = models.CharField(
+        "forme", max_length=10, choices=TypeTransmission.choices, default=TypeTransmission.LIBRE
+    )
+    cible = models.CharField("cible", max_length=200, blank=True)
+    donnees = models.TextField("données", blank=True)
+    actions = models.TextField("actions", blank=True)
+    resultats = models.TextField("résultats", blank=True)
+    texte = models.TextField("texte", blank=True)
+    is_urgent = models.BooleanField("urgente", default=False)
+    # Shared in the home-care cahier de liaison: the person, their aidants and partner
+    # services under convention may read it (through the portal, later).
+    partage_cahier_liaison = models.BooleanField(
+        "partagée dans le cahier de liaison", default=False
+    )
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cree_le = models.DateTimeField("écrite le", auto_now_add=True)
+    # On a correction: the transmission it replaces, and why.
+    corrige = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+    )
+    motif_correction = models.CharField("motif de la correction", max_length=300, blank=True)
+    # On a corrected transmission: when it was replaced (its content never changes).
+    corrigee_le = models.DateTimeField("corrigée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "transmission"
+        ordering = ["-cree_le", "-pk"]
+        indexes = [
+            models.Index(fields=["usager", "-cree_le"], name="transmission_usager_date"),
+            models.Index(fields=["etablissement", "-cree_le"], name="transmission_etab_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Transmission {self.get_categorie_display()} du {self.cree_le:%d/%m/%Y %H:%M}"
+
+    @property
+    def policy_categorie(self) -> str:
+        return POLICY_CATEGORIE[self.categorie]
+
+
+class LectureTransmission(models.Model):
+    """Who acknowledged an urgent transmission ("lu par"), and when: once per person."""
+
+    transmission = models.ForeignKey(
+        Transmission, on_delete=models.CASCADE, related_name="lectures"
+    )
+    lecteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    lu_le = models.DateTimeField("lue le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lecture de transmission"
+        ordering = ["lu_le", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["transmission", "lecteur"], name="lecture_transmission_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Lue le {self.lu_le:%d/%m/%Y %H:%M}"

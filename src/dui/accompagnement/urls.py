@@ -1,3 +1,6 @@
-from dui.accompagnement.views import app_name, urlpatterns
+from dui.accompagnement import views, views_transmissions
+
+app_name = views.app_name
+urlpatterns = [*views.urlpatterns, *views_transmissions.urlpatterns]
 
 __all__ = ["app_name", "urlpatterns"]

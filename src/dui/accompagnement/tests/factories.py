@@ -43,3 +43,20 @@ def make_evaluation(usager: Any, auteur: Any, *, signed: bool) -> Any:
 def matrix_args(world: Any, *, signed: bool) -> list[Any]:
     """URL args [usager, evaluation] for tests/test_policy_matrix.py."""
     return [world.usager.pk, make_evaluation(world.usager, world.target, signed=signed).pk]
+
+
+def make_transmission(usager: Any, auteur: Any, etab: Any, **kwargs: Any) -> Any:
+    """A transmission written through the service (free text, "soins" unless told)."""
+    from dui.accompagnement import transmissions
+
+    values: dict[str, Any] = {"categorie": "soins", "type": "libre", "texte": "Note."}
+    values.update(kwargs)
+    return transmissions.transmission_create(
+        actor=auteur, usager=usager, etablissement=etab, **values
+    )
+
+
+def transmission_args(world: Any, *, urgent: bool = False) -> list[Any]:
+    """URL args [usager, transmission] for tests/test_policy_matrix.py (a soins note)."""
+    t = make_transmission(world.usager, world.target, world.etab, is_urgent=urgent)
+    return [world.usager.pk, t.pk]
