@@ -272,3 +272,20 @@ def test_the_person_timeline_query_count_does_not_grow_with_transmissions(
         t = make_transmission(usager, collegue, etab, is_urgent=True)
         services.transmission_acknowledge(actor=collegue, transmission=t)
     assert _count_queries(client, url) == few
+
+
+def test_the_person_timeline_journals_the_transmissions_shown(login, usager, collegue, etab):
+    t = make_transmission(usager, collegue, etab)
+    login(collegue).get(reverse("accompagnement:transmissions", args=[usager.pk]))
+    entry = Entree.objects.get(action=AuditAction.READ, usager_id=usager.pk)
+    assert entry.details["onglet"] == "accompagnement:transmissions"
+    assert entry.details["transmissions"] == [t.pk]
+
+
+def test_the_cahier_de_liaison_flag_is_kept_and_shown(login, usager, collegue, etab):
+    make_transmission(usager, collegue, etab, partage_cahier_liaison=True)
+    t = Transmission.objects.get()
+    page = login(collegue).get(reverse("accompagnement:transmissions", args=[usager.pk]))
+    assert t.partage_cahier_liaison and "Cahier de liaison" in page.content.decode()
+    entry = Entree.objects.get(action=AuditAction.CREATE, object_id=str(t.pk))
+    assert entry.details["cahier_liaison"] is True
