@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from dui.comptes import policy
 from dui.soins import services
@@ -68,6 +68,7 @@ def _usager(request: HttpRequest, usager_id: int, *permissions: str) -> Usager:
     return usager
 
 
+@require_GET
 @login_required
 def dossier(request: HttpRequest, usager_id: int) -> HttpResponse:
     usager = _usager(request, usager_id, SOINS_R)
