@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -125,7 +125,7 @@ class TransmissionForm(forms.Form):
 
     def __init__(self, *args: Any, categories: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["categorie"].choices = _category_choices(categories)
+        cast(forms.ChoiceField, self.fields["categorie"]).choices = _category_choices(categories)
         self.fields["type"].initial = TypeTransmission.LIBRE
 
     def values(self) -> dict[str, Any]:
@@ -147,20 +147,24 @@ class CorrectionForm(TransmissionForm):
 
 class FiltreTransmissionsForm(forms.Form):
     categorie = forms.ChoiceField(label="Catégorie", required=False)
-    auteur = forms.ModelChoiceField(label="Auteur", required=False, queryset=None)
+    auteur: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Auteur", required=False, queryset=None
+    )
     urgentes = forms.BooleanField(label="Urgentes seulement", required=False)
     du = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     au = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, categories: list[str], auteurs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["categorie"].choices = [("", "Toutes")] + _category_choices(categories)
-        self.fields["auteur"].queryset = auteurs
-        self.fields["auteur"].empty_label = "Tous"
-        self.fields["auteur"].label_from_instance = lambda u: u.get_full_name() or u.email
+        choices = [("", "Toutes"), *_category_choices(categories)]
+        cast(forms.ChoiceField, self.fields["categorie"]).choices = choices
+        auteur = cast(forms.ModelChoiceField[Any], self.fields["auteur"])
+        auteur.queryset = auteurs
+        auteur.empty_label = "Tous"
+        auteur.label_from_instance = lambda u: u.get_full_name() or u.email  # type: ignore[method-assign,assignment]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("du") and data.get("au") and data["du"] > data["au"]:
             raise forms.ValidationError("La date de début est après la date de fin.")
         return data

@@ -35,7 +35,8 @@ def _page(request: HttpRequest, qs: QuerySet[Transmission]) -> Page:
     """One page of transmissions, each knowing whether the user already acknowledged it."""
     page = Paginator(qs, timeline.PAGE_SIZE).get_page(request.GET.get("page"))
     for t in page.object_list:
-        t.lue_par_moi = any(lu.lecteur_id == request.user.pk for lu in t.lectures.all())
+        mine = any(lu.lecteur_id == request.user.pk for lu in t.lectures.all())
+        t.lue_par_moi = mine  # type: ignore[attr-defined]
     return page
 
 
