@@ -32,7 +32,6 @@ RECORD_TABS = [
     ("usagers:entourage", "Entourage", "administratif"),
     ("usagers:droits", "Droits et prestations", "social"),
     ("accompagnement:transmissions", "Transmissions", "administratif"),
-    ("accompagnement:transmissions", "Transmissions", "administratif"),
     ("accompagnement:evaluations", "Évaluations", "soins"),
     ("soins:constantes", "Constantes", "soins"),
     ("soins:dossier", "Dossier de soins", "soins"),
