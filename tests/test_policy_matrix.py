@@ -445,6 +445,19 @@ TABLE: dict[str, Row] = {
     # The établissement's transmissions and the handover: who lists its persons.
     "accompagnement:transmissions_etablissement": Row(no_args, outcome(_LISTS_PERSONS)),
     "accompagnement:transmissions_releve": Row(no_args, outcome(_LISTS_PERSONS)),
+    # Accompagnement: habits of life, read by whoever sees the person ("administratif");
+    # changed with the soins OR the educatif write right.
+    "accompagnement:habitudes": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
+    "accompagnement:habitude_edit": Row(
+        lambda w: [w.usager.pk, "sommeil"],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "w" in (cats.get("soins"), cats.get("educatif"))
+            }
+        ),
+    ),
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),

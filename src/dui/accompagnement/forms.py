@@ -168,3 +168,30 @@ class FiltreTransmissionsForm(forms.Form):
         if data.get("du") and data.get("au") and data["du"] > data["au"]:
             raise forms.ValidationError("La date de début est après la date de fin.")
         return data
+
+
+# --- Habits of life --------------------------------------------------------------------------
+
+
+class HabitudeForm(forms.Form):
+    description = forms.CharField(
+        label="Habitudes", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+    preferences = forms.CharField(
+        label="Préférences",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    a_eviter = forms.CharField(
+        label="À éviter", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    dit_par_la_personne = forms.BooleanField(
+        label="Dit par la personne",
+        required=False,
+        help_text="Cochez si le texte reprend les mots de la personne elle-même.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def values(self) -> dict[str, Any]:
+        return {k: self.cleaned_data[k] for k in self.fields if k != "version"}

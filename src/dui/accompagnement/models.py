@@ -231,3 +231,56 @@ class LectureTransmission(models.Model):
 
     def __str__(self) -> str:
         return f"Lue le {self.lu_le:%d/%m/%Y %H:%M}"
+
+
+# --- Habits of life --------------------------------------------------------------------------
+
+
+class DomaineHabitude(models.TextChoices):
+    SOMMEIL = "sommeil", "Sommeil"
+    LEVER = "lever", "Lever"
+    REPAS = "repas", "Repas et goûts"
+    HYGIENE = "hygiene", "Hygiène"
+    HABILLAGE = "habillage", "Habillage"
+    RELIGION = "religion", "Religion et croyances"
+    LOISIRS = "loisirs", "Loisirs"
+    COMMUNICATION = "communication", "Communication"
+    PERSONNES = "personnes", "Personnes importantes"
+    AUTRE = "autre", "Autre"
+
+
+# Habits are daily-life support data that care AND educational staff rely on (how the person
+# likes to wake up, eat, dress, pray…): every professional of the person's team reads them,
+# so reading is "administratif". Changing them is part of the accompaniment itself, so it
+# needs the "soins" OR the "educatif" write right (aides-soignants, infirmiers, éducateurs…);
+# the accueil, who writes administrative data only, reads them but does not change them.
+HABITUDE_READ = "administratif"
+HABITUDE_WRITE = ("soins", "educatif")
+
+
+class HabitudeDeVie(models.Model):
+    """The person's habits and preferences in one domain: one row per person and domain."""
+
+    usager = models.ForeignKey("usagers.Usager", on_delete=models.PROTECT, related_name="habitudes")
+    domaine = models.CharField("domaine", max_length=20, choices=DomaineHabitude.choices)
+    description = models.TextField("habitudes")
+    preferences = models.TextField("préférences", blank=True)
+    a_eviter = models.TextField("à éviter", blank=True)
+    # The text gives the person's own words (recueil with the person), not the team's view.
+    dit_par_la_personne = models.BooleanField("dit par la personne", default=False)
+    modifie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+    # Stale-save protection: a form carries the version it displayed.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "habitude de vie"
+        verbose_name_plural = "habitudes de vie"
+        constraints = [
+            models.UniqueConstraint(fields=["usager", "domaine"], name="habitude_usager_domaine")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_domaine_display()

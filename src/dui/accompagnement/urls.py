@@ -1,6 +1,6 @@
-from dui.accompagnement import views, views_transmissions
+from dui.accompagnement import views, views_habitudes, views_transmissions
 
 app_name = views.app_name
-urlpatterns = [*views.urlpatterns, *views_transmissions.urlpatterns]
+urlpatterns = [*views.urlpatterns, *views_transmissions.urlpatterns, *views_habitudes.urlpatterns]
 
 __all__ = ["app_name", "urlpatterns"]

@@ -32,6 +32,7 @@ RECORD_TABS = [
     ("usagers:entourage", "Entourage", "administratif"),
     ("usagers:droits", "Droits et prestations", "social"),
     ("accompagnement:transmissions", "Transmissions", "administratif"),
+    ("accompagnement:habitudes", "Habitudes de vie", "administratif"),
     ("accompagnement:evaluations", "Évaluations", "soins"),
     ("soins:constantes", "Constantes", "soins"),
     ("soins:dossier", "Dossier de soins", "soins"),

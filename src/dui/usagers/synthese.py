@@ -63,6 +63,8 @@ class Synthese:
     # None when the user may not read social data (the section is not shown at all).
     droits: list[DroitLigne] | None
     alertes: list[str] = field(default_factory=list)
+    # Habits of life (accompagnement.HabitudeDeVie), filled in domain order; one query.
+    habitudes: list[Any] = field(default_factory=list)
     today: datetime.date = field(default_factory=timezone.localdate)
 
     @property
@@ -132,6 +134,13 @@ def build_synthese(user: Any, usager: Usager, *, today: datetime.date | None = N
         today=today,
     )
     synthese.alertes = _alertes(synthese)
+    if Categorie.ADMINISTRATIF in categories:
+        from dui.accompagnement.models import DomaineHabitude, HabitudeDeVie
+
+        rank = {code: i for i, code in enumerate(DomaineHabitude.values)}
+        synthese.habitudes = sorted(
+            HabitudeDeVie.objects.filter(usager=usager), key=lambda h: rank[h.domaine]
+        )
     return synthese
 
 
