@@ -104,6 +104,9 @@ INSTALLED_APPS = [
     "dui.soins",
     "dui.interop",
     "dui.accompagnement",
+    "dui.projet",
+    "dui.dlu",
+    "dui.documents",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,9 @@ urlpatterns = [
     path("usagers/", include("dui.usagers.urls")),
     path("usagers/", include("dui.accompagnement.urls")),
     path("usagers/", include("dui.soins.urls")),
+    path("usagers/", include("dui.projet.urls")),
+    path("usagers/", include("dui.dlu.urls")),
+    path("usagers/", include("dui.documents.urls")),
     path("journal/", include("dui.audit.urls")),
 ]
 

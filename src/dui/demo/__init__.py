@@ -16,6 +16,12 @@ DEMO_DEVICE_NAME = "demo"
 DEFAULT_USAGERS = 120
 DEFAULT_SEED = 2026
 
+# Accompaniment and clinical content of the demo, contributed by each app: dotted paths of
+# `populate(organisme, rng, today)` functions, called once the persons exist, each in its own
+# transaction. They fill a handful of named persons so the demo tells a story; bulk data for
+# benchmarks is bench/'s business.
+CONTENT_HOOKS: list[str] = []
+
 
 class DemoRefused(Exception):
     """The demo cannot run here (production settings, or data already present)."""

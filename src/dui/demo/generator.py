@@ -571,6 +571,19 @@ def _insert_batch(
     return len(usagers), len(membres)
 
 
+def populate_content(
+    organisme: OrganismeGestionnaire, rng: random.Random, today: datetime.date
+) -> None:
+    """Run the apps' demo content hooks (dui.demo.CONTENT_HOOKS), each in one transaction."""
+    from django.utils.module_loading import import_string
+
+    from dui.demo import CONTENT_HOOKS
+
+    for dotted in CONTENT_HOOKS:
+        with transaction.atomic():
+            import_string(dotted)(organisme, rng, today)
+
+
 def generate(
     *,
     usagers: int = DEFAULT_USAGERS,
@@ -627,6 +640,7 @@ def generate(
         result.membres_equipe += membres
         if progress is not None:
             progress(result.usagers, len(persons))
+    populate_content(organisme, rng, today)
     result.counts = {key: 0 for key in etabs}
     for person in persons:
         result.counts[person.etab] += 1

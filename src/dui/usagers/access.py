@@ -36,6 +36,13 @@ RECORD_TABS = [
     ("accompagnement:evaluations", "Évaluations", "soins"),
     ("soins:constantes", "Constantes", "soins"),
     ("soins:dossier", "Dossier de soins", "soins"),
+    ("soins:traitements", "Traitements", "soins"),
+    ("soins:plan_de_soins", "Plan de soins", "soins"),
+    ("soins:observations", "Observations médicales", "medical"),
+    ("dlu:dlu", "DLU", "soins"),
+    ("projet:projet", "Projet personnalisé", "administratif"),
+    ("documents:liste", "Documents", "administratif"),
+    ("dmp:documents", "DMP", "soins"),
 ]
 
 

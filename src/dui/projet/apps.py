@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProjetConfig(AppConfig):
+    name = "dui.projet"
+    verbose_name = "Projet personnalisé"
