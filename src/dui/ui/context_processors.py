@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from dui.accompagnement.models import transmission_categories
 from dui.comptes import policy
 
 
@@ -43,6 +44,12 @@ _NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
         ),
     ),
     ("liste_attente", "Liste d'attente", "usagers:candidatures", ("usagers:candidature",)),
+    (
+        "transmissions",
+        "Transmissions",
+        "accompagnement:transmissions_etablissement",
+        ("accompagnement:transmissions_etablissement", "accompagnement:transmissions_releve"),
+    ),
     ("bris_de_glace", "Accès exceptionnel", "usagers:break_glass_search", ("usagers:break_glass",)),
     ("identitovigilance", "Identitovigilance", "usagers:vigilance", ("usagers:vigilance",)),
     ("journal", "Journal d'accès", "audit:journal", ("audit:",)),
@@ -79,6 +86,12 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "journal": policy.may_read_journal(user),
         "bris_de_glace": policy.may_break_glass(user),
         "identitovigilance": policy.may_manage_identities(user),
+        # The établissement's transmissions and the handover view (accompagnement).
+        "transmissions": bool(
+            current_rights
+            and policy.may_list_usagers(user, current)
+            and transmission_categories(current_rights.lecture)
+        ),
     }
     context.update(
         {
