@@ -17,6 +17,15 @@ class TypeGrille(models.TextChoices):
     ADMINISTRATEUR = "administrateur", "Définie par un administrateur"
 
 
+class StatutGrille(models.TextChoices):
+    BROUILLON = "brouillon", "Brouillon"
+    PUBLIEE = "publiee", "Publiée"
+    # A published grid replaced by its next version, or withdrawn: evaluations made with it
+    # keep pointing at it; no new evaluation is started with it.
+    REMPLACEE = "remplacee", "Remplacée par une nouvelle version"
+    RETIREE = "retiree", "Retirée"
+
+
 class Grille(models.Model):
     code = models.SlugField("code", max_length=40, unique=True)
     libelle = models.CharField("libellé", max_length=200)
@@ -26,13 +35,54 @@ class Grille(models.Model):
     categorie = models.CharField("catégorie", max_length=20, default="soins")
     calcul = models.CharField("calcul du résultat", max_length=40, blank=True)
     actif = models.BooleanField("active", default=True)
+    # Versions of one grid share a famille; a published version is frozen, editing it
+    # creates the next numero (as a draft), evaluations keep the version they used.
+    famille = models.SlugField("famille", max_length=40, blank=True)
+    numero = models.PositiveIntegerField("numéro de version", default=1)
+    statut = models.CharField(
+        "statut", max_length=20, choices=StatutGrille.choices, default=StatutGrille.PUBLIEE
+    )
+    description = models.TextField("description", blank=True)
+    # Result of a points grid ("somme"): [{"min": int, "max": int, "libelle": str}, ...].
+    bandes = models.JSONField("tranches de résultat", default=list, blank=True)
+    # FINESS categories of the établissements whose persons it is offered for ([] = all).
+    categories_finess = models.JSONField("catégories FINESS", default=list, blank=True)
+    # Administrator-defined grids belong to one établissement (its administrators edit them,
+    # its persons are evaluated with them).
+    etablissement = models.ForeignKey(
+        "structures.Etablissement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    publiee_le = models.DateTimeField("publiée le", null=True, blank=True)
+    publiee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Stale-save protection of a draft's definition.
+    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "grille d'évaluation"
         verbose_name_plural = "grilles d'évaluation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["famille", "numero"],
+                condition=~models.Q(famille=""),
+                name="grille_famille_numero_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.libelle
+
+    @property
+    def publiee(self) -> bool:
+        return self.statut == StatutGrille.PUBLIEE
 
 
 class GrilleItem(models.Model):
