@@ -136,6 +136,8 @@ class Evaluation(models.Model):
     )
     resultat = models.JSONField("résultat", default=dict, blank=True)
     resultat_libelle = models.CharField("résultat", max_length=60, blank=True)
+    # Free comment on the content or the result (the TDDUI "commentaire" of an evaluation).
+    commentaire = models.TextField("commentaire", blank=True)
     version = models.PositiveIntegerField(default=1)
     cree_le = models.DateTimeField(auto_now_add=True)
 
