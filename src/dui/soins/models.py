@@ -222,3 +222,250 @@ class Vaccination(_Desactivable):
 
     def __str__(self) -> str:
         return self.vaccin
+
+
+# --- Prescriptions and the circuit du médicament ------------------------------------------
+#
+# Category "soins": every care professional of the person reads current treatments (an
+# aide-soignant helps with taking medicines and must know what is given); writing a
+# prescription needs soins and medical write rights (see services.may_prescribe).
+# A line is never edited: stopping it sets arret_* (kept in the history); changing it stops it
+# with a reason and creates a new line pointing at the old one (`remplace`).
+
+
+def _ordonnance_path(instance: object, filename: str) -> str:
+    # A random name: the file system never shows whose prescription it is.
+    import uuid
+
+    return f"ordonnances/{uuid.uuid4().hex}"
+
+
+class Prescription(models.Model):
+    """One prescription (ordonnance) of a prescriber, with its scanned or received document."""
+
+    usager = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="prescriptions")
+    date_prescription = models.DateField("date de la prescription")
+    # The prescriber: an external professional of the person, an internal professional
+    # (a user), or only a name and RPPS typed in (a hospital physician, for instance).
+    prescripteur_externe = models.ForeignKey(
+        "usagers.IntervenantExterieur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="prescriptions",
+        verbose_name="prescripteur extérieur",
+    )
+    prescripteur_interne = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="prescripteur de l'établissement",
+    )
+    prescripteur_nom = models.CharField("nom du prescripteur", max_length=200, blank=True)
+    prescripteur_rpps = models.CharField("RPPS du prescripteur", max_length=11, blank=True)
+    document = models.FileField("ordonnance", upload_to=_ordonnance_path, blank=True)
+    document_nom = models.CharField("nom du fichier", max_length=200, blank=True)
+    document_mime = models.CharField("type du fichier", max_length=100, blank=True)
+    commentaire = models.CharField("commentaire", max_length=500, blank=True)
+    saisi_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    saisi_le = models.DateTimeField("saisi le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "prescription"
+        verbose_name_plural = "prescriptions"
+        indexes = [models.Index(fields=["usager", "date_prescription"])]
+
+    def __str__(self) -> str:
+        return f"Prescription du {self.date_prescription:%d/%m/%Y}"
+
+
+class VoieAdministration(models.TextChoices):
+    ORALE = "orale", "Orale"
+    SUBLINGUALE = "sublinguale", "Sublinguale"
+    CUTANEE = "cutanee", "Cutanée"
+    TRANSDERMIQUE = "transdermique", "Transdermique"
+    SOUS_CUTANEE = "sous_cutanee", "Sous-cutanée"
+    INTRAMUSCULAIRE = "intramusculaire", "Intramusculaire"
+    INTRAVEINEUSE = "intraveineuse", "Intraveineuse"
+    INHALEE = "inhalee", "Inhalée"
+    OCULAIRE = "oculaire", "Oculaire"
+    AURICULAIRE = "auriculaire", "Auriculaire"
+    NASALE = "nasale", "Nasale"
+    RECTALE = "rectale", "Rectale"
+    VAGINALE = "vaginale", "Vaginale"
+    AUTRE = "autre", "Autre"
+
+
+class _Arretable(models.Model):
+    """A prescribed line that is stopped (never deleted) with a reason."""
+
+    debut = models.DateField("début")
+    fin = models.DateField("fin prévue", null=True, blank=True)
+    arret_le = models.DateTimeField("arrêtée le", null=True, blank=True)
+    arret_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    motif_arret = models.CharField("motif de l'arrêt", max_length=300, blank=True)
+    saisi_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    saisi_le = models.DateTimeField("saisi le", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class LigneMedicament(_Arretable):
+    """One medication line of a prescription.
+
+    `prises` is the posology: a list of {"moment": slot code or "", "heure": "HH:MM" or "",
+    "quantite": "1"} (one entry per intake of the day); empty for a "si besoin" line, which
+    has its condition and a maximum number of intakes per day instead.
+    """
+
+    prescription = models.ForeignKey(Prescription, on_delete=models.PROTECT, related_name="lignes")
+    usager = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="lignes_medicament")
+    medicament = models.CharField("médicament", max_length=200)
+    dosage = models.CharField("dosage", max_length=60, blank=True)
+    forme = models.CharField("forme", max_length=60, blank=True)
+    voie = models.CharField(
+        "voie", max_length=16, choices=VoieAdministration.choices, default=VoieAdministration.ORALE
+    )
+    unite_prise = models.CharField("unité de prise", max_length=30, default="cp")
+    prises = models.JSONField("prises", default=list, blank=True)
+    si_besoin = models.BooleanField("si besoin", default=False)
+    condition = models.CharField("condition (si besoin)", max_length=300, blank=True)
+    max_par_jour = models.PositiveSmallIntegerField("maximum par jour", null=True, blank=True)
+    instructions = models.CharField("instructions", max_length=300, blank=True)
+    remplace = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="remplacee_par",
+        verbose_name="remplace la ligne",
+    )
+
+    class Meta:
+        verbose_name = "ligne de médicament"
+        verbose_name_plural = "lignes de médicament"
+        indexes = [
+            models.Index(fields=["usager", "arret_le"]),
+            models.Index(fields=["debut", "fin"]),
+        ]
+
+    def __str__(self) -> str:
+        return " ".join(p for p in (self.medicament, self.dosage) if p)
+
+
+class TypePrescriptionAutre(models.TextChoices):
+    KINE = "kine", "Kinésithérapie"
+    SOINS_INFIRMIERS = "soins_infirmiers", "Soins infirmiers"
+    REGIME = "regime", "Régime alimentaire"
+    ORTHOPHONIE = "orthophonie", "Orthophonie"
+    PEDICURIE = "pedicurie", "Pédicurie-podologie"
+    BIOLOGIE = "biologie", "Examen biologique"
+    AUTRE = "autre", "Autre"
+
+
+class LigneAutre(_Arretable):
+    """A non-drug line of a prescription (kinésithérapie, soins infirmiers, régime…)."""
+
+    prescription = models.ForeignKey(
+        Prescription, on_delete=models.PROTECT, related_name="lignes_autres"
+    )
+    usager = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="lignes_autres")
+    type = models.CharField("type", max_length=20, choices=TypePrescriptionAutre.choices)
+    libelle = models.CharField("prescription", max_length=300)
+    frequence = models.CharField("fréquence", max_length=120, blank=True)
+    remplace = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="remplacee_par",
+        verbose_name="remplace la ligne",
+    )
+
+    class Meta:
+        verbose_name = "prescription non médicamenteuse"
+        verbose_name_plural = "prescriptions non médicamenteuses"
+        indexes = [models.Index(fields=["usager", "arret_le"])]
+
+    def __str__(self) -> str:
+        return self.libelle
+
+
+class StatutAdministration(models.TextChoices):
+    DONNE = "donne", "Donné"
+    DONNE_RETARD = "donne_retard", "Donné en retard"
+    NON_DONNE = "non_donne", "Non donné"
+
+
+class MotifNonDonne(models.TextChoices):
+    REFUS = "refus", "Refus"
+    ABSENT = "absent", "Absent"
+    VOMI = "vomi", "Vomissement"
+    HOSPITALISE = "hospitalise", "Hospitalisé"
+    AUTRE = "autre", "Autre"
+
+
+class Administration(models.Model):
+    """The trace of one dose: given, given late or not given (with a reason), by whom, when.
+
+    A planned dose is keyed by (ligne, jour, prise) and traced once: a correction is a new
+    trace pointing at the first (`corrige`), which is marked superseded and kept. A "si
+    besoin" dose has an empty `prise` and may be traced several times a day.
+    """
+
+    ligne = models.ForeignKey(
+        LigneMedicament, on_delete=models.PROTECT, related_name="administrations"
+    )
+    usager = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="administrations")
+    jour = models.DateField("jour")
+    creneau = models.CharField("créneau", max_length=12)
+    # Key of the planned intake within the day ("matin", "08:00"…); "" for a "si besoin" dose.
+    prise = models.CharField("prise", max_length=12, blank=True)
+    quantite = models.DecimalField("quantité", max_digits=6, decimal_places=2)
+    statut = models.CharField("statut", max_length=12, choices=StatutAdministration.choices)
+    motif = models.CharField(
+        "motif de non-administration", max_length=12, choices=MotifNonDonne.choices, blank=True
+    )
+    commentaire = models.CharField("commentaire", max_length=300, blank=True)
+    administre_le = models.DateTimeField("administré le", null=True, blank=True)
+    trace_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    trace_le = models.DateTimeField("tracé le", auto_now_add=True)
+    corrige = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name="corrige la trace",
+    )
+    remplacee_le = models.DateTimeField("remplacée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "administration"
+        verbose_name_plural = "administrations"
+        indexes = [
+            models.Index(fields=["jour", "creneau"]),
+            models.Index(fields=["usager", "jour"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ligne", "jour", "prise"],
+                condition=models.Q(remplacee_le__isnull=True) & ~models.Q(prise=""),
+                name="administration_une_trace_par_prise",
+            )
+        ]
+
+    @property
+    def donne(self) -> bool:
+        return self.statut != StatutAdministration.NON_DONNE
