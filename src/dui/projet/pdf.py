@@ -1,0 +1,111 @@
+"""The PDF of a signed version, written for the person ("Mon projet personnalisé"): plain
+words, large type, the person's own words first. WeasyPrint without network: only our print
+stylesheet may be fetched."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from dui.projet import contenu as schema
+from dui.projet.models import VersionProjet
+from dui.projet.services import add_months
+
+PRINT_CSS = "projet/css/projet-print.css"
+PRINT_CSS_URL = f"dui-static:{PRINT_CSS}"
+
+
+def _css() -> bytes:
+    found = finders.find(PRINT_CSS)
+    if not found:
+        raise FileNotFoundError(PRINT_CSS)
+    return Path(found if isinstance(found, str) else found[0]).read_bytes()
+
+
+def _fetcher() -> Any:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class OwnStylesheetOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url == PRINT_CSS_URL:
+                return URLFetcherResponse(url, body=_css(), headers={"Content-Type": "text/css"})
+            raise ValueError(f"Ressource externe refusée dans le PDF : {url[:80]}")
+
+    return OwnStylesheetOnly()
+
+
+def _qui(action: dict[str, Any]) -> str:
+    kinds = dict(schema.QUI_TYPES)
+    if action.get("qui_type") == "personne":
+        return "moi"
+    return action.get("qui") or kinds.get(action.get("qui_type", ""), "")
+
+
+def _date(value: str) -> str:
+    try:
+        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return ""
+
+
+def person_view(contenu: dict[str, Any]) -> dict[str, Any]:
+    """Objectives with their actions, in words for the person."""
+    domaines = dict(schema.DOMAINES_VIE)
+    actions = [
+        {**a, "qui": _qui(a)}
+        for a in schema.section_of(contenu, "actions")
+        if a.get("statut") != "abandonnee"
+    ]
+    objectifs = []
+    for i, o in enumerate(schema.section_of(contenu, "objectifs"), start=1):
+        if o.get("statut") == "annule":
+            continue
+        objectifs.append(
+            {
+                **o,
+                "domaine": domaines.get(o.get("domaine", ""), ""),
+                "echeance": _date(o.get("echeance", "")),
+                "actions": [a for a in actions if str(a.get("objectif", "")).strip() == str(i)],
+            }
+        )
+    rattachees = {id(a) for o in objectifs for a in o["actions"]}
+    exprime = dict(schema.EXPRIME_PAR)
+    attentes = [
+        {**a, "exprimee_par_libelle": exprime.get(a.get("exprimee_par", ""), "").lower()}
+        for a in schema.section_of(contenu, "attentes")
+    ]
+    return {
+        "c": {
+            **{s.key: schema.section_of(contenu, s.key) for s in schema.SECTIONS},
+            "attentes": attentes,
+            "participants": contenu.get("participants") or [],
+        },
+        "objectifs": objectifs,
+        "autres_actions": [a for a in actions if id(a) not in rattachees],
+        "bilan_date": _date(schema.section_of(contenu, "bilan").get("date_bilan", "")),
+    }
+
+
+def projet_pdf(version: VersionProjet) -> bytes:
+    """The signed version as an A4 PDF readable by the person (the caller journals it)."""
+    from weasyprint import HTML
+
+    projet = version.projet
+    html = render_to_string(
+        "projet/projet_print.html",
+        {
+            **person_view(version.contenu),
+            "version": version,
+            "usager": projet.usager,
+            "etablissement": projet.etablissement,
+            "echeance": add_months(version.referent_signe_le, 12),
+            "printed_at": timezone.localtime(),
+            "css_url": PRINT_CSS_URL,
+        },
+    )
+    return HTML(string=html, url_fetcher=_fetcher()).write_pdf()  # type: ignore[no-any-return]
