@@ -1,2 +1,3 @@
+from dui.dlu.views import urlpatterns as urlpatterns
+
 app_name = "dlu"
-urlpatterns: list = []

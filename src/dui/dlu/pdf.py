@@ -1,0 +1,214 @@
+"""DLU and fiche de transfert as PDF (WeasyPrint, no network: only our print stylesheet).
+
+The DLU prints what an emergency physician needs in the first minute first: allergies,
+current treatments, pathologies, advance directives / palliative care, infectious risk, and
+the state of the person (what is abnormal); then who to call; then the rest in two compact
+columns. A heavy record stays within two A4 pages (tests/test_pdf.py checks it).
+
+The functions do not journal: the views journal each print (AuditAction.PRINT).
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from dui.dlu import schema
+from dui.dlu.forms import texte
+from dui.dlu.models import DLU
+
+PRINT_CSS = "dlu/css/dlu-print.css"
+PRINT_CSS_URL = f"dui-static:{PRINT_CSS}"
+
+# Sections printed in the "first minute" block, in this order.
+PREMIERES = (
+    "allergies",
+    "traitements",
+    "pathologies",
+    "directives_anticipees",
+    "risques_infectieux",
+)
+# Yes/no observations printed as "present" badges (what is abnormal) in the state block.
+ETAT = ("communication", "mobilite", "nutrition", "peau", "dispositifs")
+CONTACTS = (
+    "personne_confiance",
+    "representant_legal",
+    "a_prevenir",
+    "medecin_traitant",
+    "etablissement_sante",
+)
+IGNOREES = {"identite", "etablissement", "annexes", *PREMIERES, *ETAT, *CONTACTS}
+
+
+def _fetcher() -> Any:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class OwnStylesheetOnly(URLFetcher):  # type: ignore[misc]
+        """Refuses every URL (no network, no local file) except our print stylesheet."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url == PRINT_CSS_URL:
+                found = finders.find(PRINT_CSS)
+                path = Path(found if isinstance(found, str) else found[0])
+                return URLFetcherResponse(
+                    url, body=path.read_bytes(), headers={"Content-Type": "text/css"}
+                )
+            raise ValueError(f"Ressource externe refusée dans le PDF : {url[:80]}")
+
+    return OwnStylesheetOnly()
+
+
+def _document(template: str, context: dict[str, Any]) -> Any:
+    """The laid-out WeasyPrint document (its `.pages` are the printed pages)."""
+    from weasyprint import HTML
+
+    html = render_to_string(template, {**context, "css_url": PRINT_CSS_URL})
+    return HTML(string=html, url_fetcher=_fetcher()).render()
+
+
+def _section(donnees: dict[str, Any], code: str) -> dict[str, Any]:
+    section = schema.SECTIONS_PAR_CODE[code]
+    values = donnees.get(code) or {}
+    champs = []
+    for champ in section.champs:
+        value = values.get(champ.code)
+        if value in ("", None, []):
+            continue
+        if champ.type == schema.LISTE:
+            champs.append(
+                {
+                    "label": champ.libelle,
+                    "colonnes": [c.libelle for c in champ.colonnes],
+                    "rows": [[texte(c, r.get(c.code, "")) for c in champ.colonnes] for r in value],
+                }
+            )
+        else:
+            champs.append(
+                {
+                    "label": champ.libelle,
+                    "value": texte(champ, value),
+                    "oui_non": champ.type == schema.OUI_NON,
+                    "raw": value,
+                }
+            )
+    return {"code": code, "titre": section.titre, "champs": champs}
+
+
+def _presents(donnees: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per state section: the yes/no items answered "oui", and the other filled fields."""
+    result = []
+    for code in ETAT:
+        s = _section(donnees, code)
+        oui = [c["label"] for c in s["champs"] if c.get("oui_non") and c["raw"] == schema.OUI]
+        autres = [c for c in s["champs"] if not c.get("oui_non")]
+        if oui or autres:
+            result.append({"titre": s["titre"], "oui": oui, "autres": autres})
+    return result
+
+
+def contexte(dlu_or_donnees: DLU | dict[str, Any], variante: str | None = None) -> dict[str, Any]:
+    """What the print templates show of one DLU content."""
+    if isinstance(dlu_or_donnees, DLU):
+        donnees, variante = dlu_or_donnees.donnees, dlu_or_donnees.variante
+    else:
+        donnees = dlu_or_donnees
+    variante = variante or "ehpad"
+    codes = [s.code for s in schema.sections_for(variante)]
+    allergies = donnees.get("allergies") or {}
+    annexes = _section(donnees, "annexes")
+    return {
+        "identite": _section(donnees, "identite"),
+        "id": donnees.get("identite") or {},
+        "etab": donnees.get("etablissement") or {},
+        "aucune_allergie": allergies.get("aucune_connue") == schema.OUI
+        and not allergies.get("liste"),
+        "allergies_inconnues": not allergies.get("liste")
+        and allergies.get("aucune_connue") != schema.OUI,
+        "premieres": [_section(donnees, c) for c in PREMIERES if c != "allergies"],
+        "allergies": _section(donnees, "allergies"),
+        "etat": _presents(donnees),
+        "contacts": [s for c in CONTACTS if (s := _section(donnees, c))["champs"]],
+        "autres": [s for c in codes if c not in IGNOREES and (s := _section(donnees, c))["champs"]],
+        "annexes": [c["label"] for c in annexes["champs"] if c["raw"] == schema.OUI],
+    }
+
+
+def dlu_pdf(dlu: DLU) -> bytes:
+    """The 1–2 page DLU of one version (a draft prints marked "non validé")."""
+    return render_dlu(dlu).write_pdf()  # type: ignore[no-any-return]
+
+
+def render_dlu(dlu: DLU) -> Any:
+    """The DLU laid out (WeasyPrint document), e.g. to count its pages."""
+    return _document(
+        "dlu/dlu_print.html",
+        {
+            "dlu": dlu,
+            "d": contexte(dlu),
+            "printed_at": timezone.localtime(),
+            "variante": dlu.variante,
+        },
+    )
+
+
+def fiche_transfert_pdf(
+    usager: Any, user: Any, *, motif: str = "", now: datetime.datetime | None = None
+) -> bytes:
+    """The fiche de liaison d'urgence for a transfer to the emergency department (PDF)."""
+    document = render_fiche_transfert(usager, user, motif=motif, now=now)
+    return document.write_pdf()  # type: ignore[no-any-return]
+
+
+def render_fiche_transfert(
+    usager: Any, user: Any, *, motif: str = "", now: datetime.datetime | None = None
+) -> Any:
+    """The fiche de transfert laid out (WeasyPrint document).
+
+    Page 1: transfer (date/time, reason, who to call, latest measures read now from the
+    record, allergies, boxes to fill by hand); then the current validated DLU. Without a
+    validated DLU, the DLU part is built from the record and marked as such: in an
+    emergency something is better than nothing.
+    """
+    from dui.dlu import queries, services
+    from dui.soins.constantes import format_valeur
+    from dui.soins.models import Mesure
+
+    now = now or timezone.localtime()
+    dlu = queries.dlu_courant(usager)
+    if dlu is not None:
+        donnees, variante = dlu.donnees, dlu.variante
+    else:
+        sejour = services.sejour_dlu(usager, now.date())
+        variante = services.variante_for(sejour.etablissement if sejour else None)
+        donnees, _ = services.prefill(
+            user, usager, variante=variante, sejour=sejour, today=now.date()
+        )
+    dernieres: dict[str, Mesure] = {}
+    for m in Mesure.objects.filter(usager=usager, corrigee_le__isnull=True).order_by("-mesure_le"):
+        dernieres.setdefault(m.type, m)
+    constantes = [
+        {
+            "libelle": m.get_type_display(),
+            "valeur": format_valeur(m.type, m.valeur, m.valeur2),
+            "date": timezone.localtime(m.mesure_le),
+        }
+        for m in sorted(dernieres.values(), key=lambda m: m.get_type_display())
+    ]
+    return _document(
+        "dlu/transfert_print.html",
+        {
+            "dlu": dlu,
+            "d": contexte(donnees, variante),
+            "variante": variante,
+            "motif": motif,
+            "constantes": constantes,
+            "now": now,
+            "printed_at": now,
+            "auteur": user,
+        },
+    )
