@@ -8,6 +8,8 @@ computed result so that results can be compared over time.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -283,6 +285,114 @@ class LectureTransmission(models.Model):
 
     def __str__(self) -> str:
         return f"Lue le {self.lu_le:%d/%m/%Y %H:%M}"
+
+
+# --- Cahier de liaison (home care): partners and sharing ---------------------------------------
+
+
+class Partenaire(models.Model):
+    """A partner service working with an établissement under a convention (SSIAD, nurse's
+    practice, kinésithérapeute, portage de repas…). A partner has no account: transmissions
+    shared with it are what the printed cahier de liaison (and a future portal) shows it."""
+
+    etablissement = models.ForeignKey(
+        "structures.Etablissement", on_delete=models.PROTECT, related_name="partenaires"
+    )
+    nom = models.CharField("nom", max_length=200)
+    finess = models.CharField("FINESS", max_length=9, blank=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    convention_debut = models.DateField("début de la convention")
+    convention_fin = models.DateField("fin de la convention", null=True, blank=True)
+    contact_nom = models.CharField("contact", max_length=200, blank=True)
+    contact_telephone = models.CharField("téléphone", max_length=30, blank=True)
+    contact_email = models.EmailField("adresse e-mail", blank=True)
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+    # Stale-save protection: a form carries the version it displayed.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "partenaire"
+        ordering = ["nom", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(convention_fin__isnull=True)
+                | models.Q(convention_fin__gte=models.F("convention_debut")),
+                name="partenaire_convention_dates",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.nom
+
+    def sous_convention(self, jour: datetime.date) -> bool:
+        return self.convention_debut <= jour and (
+            self.convention_fin is None or jour <= self.convention_fin
+        )
+
+
+class DestinataireCahier(models.TextChoices):
+    PERSONNE = "personne", "La personne et ses aidants"
+    PARTENAIRE = "partenaire", "Service partenaire"
+
+
+class PartageTransmission(models.Model):
+    """One explicit sharing of a transmission in the cahier de liaison: with whom, by whom,
+    when. Unsharing sets retire_le/retire_par and keeps the row; sharing again is a new row."""
+
+    transmission = models.ForeignKey(
+        Transmission, on_delete=models.PROTECT, related_name="partages"
+    )
+    destinataire = models.CharField(
+        "partagée avec", max_length=20, choices=DestinataireCahier.choices
+    )
+    partenaire = models.ForeignKey(
+        Partenaire, on_delete=models.PROTECT, null=True, blank=True, related_name="partages"
+    )
+    partage_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    partage_le = models.DateTimeField("partagée le", auto_now_add=True)
+    retire_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    retire_le = models.DateTimeField("retirée le", null=True, blank=True)
+    motif_retrait = models.CharField("motif du retrait", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "partage dans le cahier de liaison"
+        verbose_name_plural = "partages dans le cahier de liaison"
+        ordering = ["partage_le", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(destinataire="partenaire", partenaire__isnull=False)
+                    | models.Q(destinataire="personne", partenaire__isnull=True)
+                ),
+                name="partage_partenaire_si_partenaire",
+            ),
+            # At most one active sharing per recipient.
+            models.UniqueConstraint(
+                fields=["transmission"],
+                condition=models.Q(destinataire="personne", retire_le__isnull=True),
+                name="partage_personne_actif_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["transmission", "partenaire"],
+                condition=models.Q(destinataire="partenaire", retire_le__isnull=True),
+                name="partage_partenaire_actif_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Partage du {self.partage_le:%d/%m/%Y %H:%M}"
+
+    @property
+    def actif(self) -> bool:
+        return self.retire_le is None
 
 
 # --- Habits of life --------------------------------------------------------------------------
