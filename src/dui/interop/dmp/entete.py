@@ -1,18 +1,11 @@
-"""What the DMP metadata needs from a CDA R2 header (CI-SIS structuration minimale).
-
-Stop-gap reader until `dui.interop.cda.header.lire_entete` lands: same purpose, read with a
-safe parser, no personal data beyond what the metadata carry.
-"""
+"""What the DMP metadata needs from a CDA R2 header (CI-SIS structuration minimale), read
+by `dui.interop.cda.header.lire_entete` (the cda package owns CDA reading)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lxml import etree
-
-from dui.interop.dmp.xml import NS, parse
-
-H = {"h": NS["hl7"]}
+from dui.interop.dmp.xml import MalformedMessage, parse
 
 
 @dataclass(frozen=True)
@@ -48,74 +41,66 @@ class EnteteCDA:
         return f"{self.id_root}^{self.id_extension}" if self.id_extension else self.id_root
 
 
-def _attr(root: etree._Element, path: str, name: str) -> str:
-    found = root.find(path, H)
-    return (found.get(name) or "").strip() if found is not None else ""
-
-
-def _text(root: etree._Element, path: str) -> str:
-    found = root.find(path, H)
-    return " ".join((found.text or "").split()) if found is not None else ""
-
-
 def lire_entete(cda: bytes) -> EnteteCDA:
-    root = parse(cda)
-    if root.tag != f"{{{NS['hl7']}}}ClinicalDocument":
+    """The header as the cda package reads it (contract `cda.header.lire_entete`), in the
+    shape the XDS metadata builder needs. ValueError / MalformedMessage when unreadable."""
+    from dui.interop.cda.header import lire_entete as lire
+
+    if b"<!DOCTYPE" in cda[:4096] or b"<!ENTITY" in cda:
+        raise MalformedMessage("DTD interdite dans un document CDA")
+    root_element = parse(cda)
+    if root_element.tag != "{urn:hl7-org:v3}ClinicalDocument":
         raise ValueError("Ce n'est pas un document CDA R2.")
-    patient = root.find("h:recordTarget/h:patientRole/h:patient", H)
-    traits = patient is not None and all(
-        patient.find(path, H) is not None
-        for path in (
-            "h:name/h:family[@qualifier='BR']",
-            "h:name/h:given[@qualifier='BR']",
-            "h:birthTime",
-            "h:administrativeGenderCode",
-            "h:birthplace/h:place/h:addr/h:county",
+    try:
+        h = lire(root_element)
+    except (KeyError, AttributeError, TypeError) as exc:
+        raise ValueError("En-tête CDA illisible.") from exc
+    patient = h.get("patient") or {}
+    auteur = h.get("auteur") or {}
+    structure = h.get("auteur_structure") or {}
+    acte = h.get("acte") or {}
+    root, _, extension = (h.get("document_id") or "").partition("^")
+    ids = []
+    if patient.get("ins"):
+        ids.append((patient.get("oid_ins", ""), patient["ins"]))
+    if patient.get("id_local"):
+        ids.append((patient.get("oid_local", ""), patient["id_local"]))
+    traits = all(
+        patient.get(k)
+        for k in (
+            "nom_naissance",
+            "prenoms",
+            "premier_prenom",
+            "sexe",
+            "date_naissance",
+            "lieu_naissance",
         )
     )
-    author = "h:author/h:assignedAuthor"
+    finess = structure.get("finess", "")
     return EnteteCDA(
-        id_root=_attr(root, "h:id", "root"),
-        id_extension=_attr(root, "h:id", "extension"),
-        type_code=_attr(root, "h:code", "code"),
-        type_systeme=_attr(root, "h:code", "codeSystem"),
-        titre=_text(root, "h:title"),
-        effective_time=_attr(root, "h:effectiveTime", "value"),
-        confidentialite=_attr(root, "h:confidentialityCode", "code"),
-        langue=_attr(root, "h:languageCode", "code"),
-        template_ids=tuple(t.get("root", "") for t in root.iterfind("h:templateId", H)),
-        patient_ids=tuple(
-            (i.get("root", ""), i.get("extension", ""))
-            for i in root.iterfind("h:recordTarget/h:patientRole/h:id", H)
-        ),
+        id_root=root,
+        id_extension=extension,
+        type_code=h.get("type_code", ""),
+        type_systeme=h.get("type_systeme", ""),
+        titre=h.get("titre", ""),
+        effective_time=h.get("date", ""),
+        confidentialite=h.get("confidentialite", ""),
+        langue=h.get("langue", ""),
+        template_ids=tuple(h.get("template_ids") or ()),
+        patient_ids=tuple(ids),
         traits_ins_complets=traits,
-        auteur_id=_attr(root, f"{author}/h:id", "extension"),
-        auteur_id_root=_attr(root, f"{author}/h:id", "root"),
-        auteur_nom=_text(root, f"{author}/h:assignedPerson/h:name/h:family"),
-        auteur_prenom=_text(root, f"{author}/h:assignedPerson/h:name/h:given"),
-        auteur_profession=_attr(root, f"{author}/h:code", "code"),
-        auteur_profession_systeme=_attr(root, f"{author}/h:code", "codeSystem"),
-        organisation_id=_attr(root, f"{author}/h:representedOrganization/h:id", "extension"),
-        organisation_nom=_text(root, f"{author}/h:representedOrganization/h:name"),
-        practice_setting=_attr(
-            root,
-            f"{author}/h:representedOrganization/h:standardIndustryClassCode",
-            "code",
-        )
-        or _attr(
-            root,
-            "h:documentationOf/h:serviceEvent/h:performer/h:assignedEntity/"
-            "h:representedOrganization/h:standardIndustryClassCode",
-            "code",
-        ),
-        facility_type=_attr(
-            root,
-            "h:componentOf/h:encompassingEncounter/h:location/h:healthCareFacility/h:code",
-            "code",
-        ),
-        service_debut=_attr(
-            root, "h:documentationOf/h:serviceEvent/h:effectiveTime/h:low", "value"
-        ),
-        service_fin=_attr(root, "h:documentationOf/h:serviceEvent/h:effectiveTime/h:high", "value"),
-        non_structure=root.find("h:component/h:nonXMLBody", H) is not None,
+        auteur_id=auteur.get("id", ""),
+        auteur_id_root=auteur.get("id_root", ""),
+        auteur_nom=auteur.get("nom", ""),
+        auteur_prenom=auteur.get("prenom", ""),
+        auteur_profession=auteur.get("role_code", ""),
+        auteur_profession_systeme=auteur.get("role_systeme", ""),
+        # idNatSt of a FINESS is "1" + FINESS (interop.md §3.4).
+        organisation_id=f"1{finess}" if len(finess) == 9 else finess,
+        organisation_nom=structure.get("nom", ""),
+        practice_setting=(h.get("practice_setting") or {}).get("code", ""),
+        facility_type=(h.get("healthcare_facility_type") or {}).get("code", ""),
+        service_debut=acte.get("debut", ""),
+        service_fin=acte.get("fin", ""),
+        non_structure=h.get("niveau") == 1,
     )
