@@ -458,6 +458,102 @@ TABLE: dict[str, Row] = {
             }
         ),
     ),
+    # Documents (documents engineer): the tab and the list for whoever sees the person; a
+    # document needs the read right on its type's category (an identity card: administratif,
+    # a fiche de retour des urgences: soins, an ordonnance: medical, a projet: educatif).
+    "documents:liste": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
+    "documents:televerser": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "w" in cats.values()
+            }
+        ),
+    ),
+    **{
+        name: Row(
+            lambda w, type_code=type_code, version=version, cda=cda: __import__(
+                "dui.documents.tests.factories", fromlist=["_"]
+            ).matrix_args(w, type_code=type_code, version=version, cda=cda),
+            outcome(
+                {
+                    c
+                    for c, (_, perim, *_r, cats) in PROFILS.items()
+                    if perim == "etablissement" and cats.get(categorie) in modes
+                }
+            ),
+        )
+        for name, type_code, categorie, modes, version, cda in [
+            ("documents:detail", "60280-5", "soins", ("r", "w"), False, False),
+            ("documents:telecharger", "57833-6", "medical", ("r", "w"), True, False),
+            (
+                "documents:telecharger_cda",
+                "PIECE-IDENTITE",
+                "administratif",
+                ("r", "w"),
+                False,
+                True,
+            ),
+            ("documents:nouvelle_version", "60280-5", "soins", ("w",), False, False),
+            ("documents:signer", "80788-3", "educatif", ("w",), False, False),
+        ]
+    },
+    # Soins: treatments (soins-medicaments engineer). Read with soins read; prescriptions are
+    # entered and changed by health roles with soins AND medical write (médecin, IDE).
+    "soins:traitements": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "soins" in cats
+            }
+        ),
+    ),
+    "soins:ordonnance": Row(
+        lambda w: __import__("dui.soins.tests.factories", fromlist=["_"]).traitement_args(
+            w, "ordonnance"
+        ),
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "soins" in cats
+            }
+        ),
+    ),
+    **{
+        name: Row(
+            args,
+            outcome(
+                {
+                    c
+                    for c, (_, perim, *_r, cats) in PROFILS.items()
+                    if perim == "etablissement"
+                    and cats.get("soins") == "w"
+                    and cats.get("medical") == "w"
+                }
+            ),
+        )
+        for name, args in [
+            ("soins:prescription_ajouter", lambda w: [w.usager.pk]),
+            *[
+                (
+                    name,
+                    lambda w, kind=kind: __import__(
+                        "dui.soins.tests.factories", fromlist=["_"]
+                    ).traitement_args(w, kind),
+                )
+                for name, kind in [
+                    ("soins:ligne_arreter", "ligne"),
+                    ("soins:ligne_modifier", "ligne"),
+                    ("soins:autre_arreter", "autre"),
+                ]
+            ],
+        ]
+    },
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),

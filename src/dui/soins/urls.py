@@ -1,6 +1,6 @@
-from dui.soins import views_dossier
+from dui.soins import views_dossier, views_traitements
 from dui.soins.views import app_name, urlpatterns
 
-urlpatterns = [*urlpatterns, *views_dossier.urlpatterns]
+urlpatterns = [*urlpatterns, *views_dossier.urlpatterns, *views_traitements.urlpatterns]
 
 __all__ = ["app_name", "urlpatterns"]

@@ -59,3 +59,39 @@ def matrix_args(w: Any, kind: str) -> list[Any]:
         "vaccination": VaccinationFactory,
     }
     return [w.usager.pk, factories[kind](usager=w.usager, saisi_par=w.target).pk]
+
+
+def traitement_args(w: Any, kind: str) -> list[Any]:
+    """URL args of the Traitements views for the policy matrix: the person and one object."""
+    from django.core.files.base import ContentFile
+
+    from dui.soins.models import LigneAutre, LigneMedicament, Prescription
+
+    today = timezone.localdate()
+    p = Prescription.objects.create(
+        usager=w.usager, date_prescription=today, prescripteur_nom="Dr X", saisi_par=w.target
+    )
+    if kind == "ordonnance":
+        p.document.save("ordonnance", ContentFile(b"%PDF-1.4 x"), save=False)
+        p.document_mime = "application/pdf"
+        p.save()
+        return [w.usager.pk, p.pk]
+    if kind == "autre":
+        a = LigneAutre.objects.create(
+            prescription=p,
+            usager=w.usager,
+            type="kine",
+            libelle="Kiné",
+            debut=today,
+            saisi_par=w.target,
+        )
+        return [w.usager.pk, a.pk]
+    ligne = LigneMedicament.objects.create(
+        prescription=p,
+        usager=w.usager,
+        medicament="Paracétamol",
+        prises=[{"moment": "matin", "heure": "", "quantite": "1"}],
+        debut=today,
+        saisi_par=w.target,
+    )
+    return [w.usager.pk, ligne.pk]
