@@ -149,7 +149,7 @@ SECTIONS: tuple[Section, ...] = (
             Champ("formulation_personne", "L'objectif avec les mots de la personne", "textarea"),
             Champ("formulation_professionnelle", "Formulation professionnelle", "textarea", True),
             Champ(
-                "indicateurs", "Indicateurs (comment saura-t-on qu'il est atteint ?)", "textarea"
+                "indicateurs", "Indicateurs : comment saura-t-on qu'il est atteint ?", "textarea"
             ),
             Champ("echeance", "Date visée", "date"),
             Champ("statut", "Statut", "choice", True, tuple(STATUTS_OBJECTIF)),

@@ -1,2 +1,6 @@
-app_name = "projet"
-urlpatterns: list = []
+from dui.projet import views
+
+app_name = views.app_name
+urlpatterns = views.urlpatterns
+
+__all__ = ["app_name", "urlpatterns"]
