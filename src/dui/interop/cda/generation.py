@@ -271,20 +271,22 @@ def _lettre(usager: Any, user: Any, now: datetime.datetime, src: dict, *, sortie
 
 def _projet(usager: Any, user: Any, now: datetime.datetime, src: dict) -> _Contenu:
     try:
-        from dui.projet.pdf import projet_pdf  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as exc:
+        from dui.projet.pdf import projet_pdf
+    except ImportError as exc:  # pragma: no cover - the projet app ships its PDF
         raise CDAError("L'impression du projet personnalisé n'est pas encore disponible.") from exc
     version = src.get("version")
-    if version is None:
-        raise CDAError("Choisissez la version du projet personnalisé à transmettre.")
-    etab = _etablissement(
-        usager, user, src.get("etablissement"), getattr(version, "etablissement", None)
-    )
+    if version is None or version.projet.usager_id != usager.pk:
+        raise CDAError("Choisissez une version signée du projet personnalisé de cette personne.")
+    projet = version.projet
+    signe_le = _as_datetime(version.referent_signe_le) if version.referent_signe_le else None
     return _Contenu(
         pdf=projet_pdf(version),
         titre="Projet personnalisé d'accompagnement",
-        acte_debut=now,
-        etablissement=etab,
+        acte_debut=signe_le or now,
+        etablissement=_etablissement(usager, user, src.get("etablissement"), projet.etablissement),
+        prise_en_charge=projet.prise_en_charge,
+        signataire=version.referent if signe_le else None,
+        signe_le=signe_le,
     )
 
 

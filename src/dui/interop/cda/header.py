@@ -330,6 +330,23 @@ def _person(entity: etree._Element | None) -> dict[str, str]:
     }
 
 
+def _practice_setting(root: etree._Element, author_org: etree._Element | None) -> dict:
+    code = root.find(
+        "h:documentationOf/h:serviceEvent/h:performer/h:assignedEntity/"
+        "h:representedOrganization/h:standardIndustryClassCode",
+        XP,
+    )
+    if code is None and author_org is not None:
+        code = author_org.find("h:standardIndustryClassCode", XP)
+    if code is None:
+        return {"code": "", "systeme": "", "libelle": ""}
+    return {
+        "code": code.get("code", ""),
+        "systeme": code.get("codeSystem", ""),
+        "libelle": code.get("displayName", ""),
+    }
+
+
 def lire_entete(cda: bytes | etree._Element) -> dict[str, Any]:
     """What the DMP metadata needs, read from a CDA header (ours or a received one).
 
@@ -439,17 +456,9 @@ def lire_entete(cda: bytes | etree._Element) -> dict[str, Any]:
             "nom": _text(custodian, "h:name") if custodian is not None else "",
         },
         "signataire": _person(legal),
-        "practice_setting": {
-            "code": _attr(author_org, "h:standardIndustryClassCode", "code")
-            if author_org is not None
-            else "",
-            "systeme": _attr(author_org, "h:standardIndustryClassCode", "codeSystem")
-            if author_org is not None
-            else "",
-            "libelle": _attr(author_org, "h:standardIndustryClassCode", "displayName")
-            if author_org is not None
-            else "",
-        },
+        # XDS practiceSettingCode: the performer's organisation in documentationOf (CI-SIS
+        # mapping), else the author's.
+        "practice_setting": _practice_setting(root, author_org),
         "healthcare_facility_type": {
             "code": _attr(
                 root,

@@ -139,9 +139,6 @@ def erreurs_entete(root: etree._Element, *, ins_attendu: Any = "inconnu") -> lis
         errors.append("Auteur absent.")
     else:
         errors.extend(_erreurs_professionnel(author, "Auteur"))
-        org = author.find("h:representedOrganization", XP)
-        if org is None or not _attr(org, "h:standardIndustryClassCode", "code"):
-            errors.append("Auteur : cadre d'exercice (standardIndustryClassCode) absent.")
     custodian = root.find("h:custodian/h:assignedCustodian/h:representedCustodianOrganization", XP)
     if custodian is None:
         errors.append("Structure conservant le document (custodian) absente.")
@@ -166,7 +163,7 @@ def erreurs_entete(root: etree._Element, *, ins_attendu: Any = "inconnu") -> lis
                 "absent."
             )
         else:
-            errors.extend(_erreurs_professionnel(entity, "Signataire"))
+            errors.extend(_erreurs_professionnel(entity, "Signataire", role=False))
     event = root.find("h:documentationOf/h:serviceEvent", XP)
     if event is None:
         errors.append("Acte documenté (documentationOf/serviceEvent) absent.")
@@ -198,7 +195,7 @@ def erreurs_entete(root: etree._Element, *, ins_attendu: Any = "inconnu") -> lis
     return errors
 
 
-def _erreurs_professionnel(entity: etree._Element, label: str) -> list[str]:
+def _erreurs_professionnel(entity: etree._Element, label: str, *, role: bool = True) -> list[str]:
     errors = []
     root_id = _attr(entity, "h:id", "root")
     extension = _attr(entity, "h:id", "extension")
@@ -213,7 +210,7 @@ def _erreurs_professionnel(entity: etree._Element, label: str) -> list[str]:
         )
     if not (entity.findtext("h:assignedPerson/h:name/h:family", namespaces=XP) or "").strip():
         errors.append(f"{label} : nom absent.")
-    if not _attr(entity, "h:code", "code"):
+    if role and not _attr(entity, "h:code", "code"):
         errors.append(f"{label} : profession ou rôle (code) absent.")
     return errors
 

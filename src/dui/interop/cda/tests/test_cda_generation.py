@@ -1,0 +1,262 @@
+"""Generated CDA R2 documents: header content per kind, with a qualified and a non-qualified
+identity, XSD validity, PDF/A, versions, storage."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from lxml import etree
+
+from dui.accompagnement.tests.factories import make_evaluation
+from dui.comptes.models import Profession, Professionnel
+from dui.interop.cda import codes, generer
+from dui.interop.cda.generation import CDAError, enregistrer
+from dui.interop.cda.header import XP, lire_entete
+from dui.interop.cda.pdf import niveau_pdfa
+from dui.interop.cda.tests.conftest import qualifier
+
+pytestmark = pytest.mark.django_db
+
+TEST_INS = "279035121518989"
+INS_ROOTS = set(codes.INS_OIDS)
+
+
+def _dlu(usager, user, etab):
+    from dui.dlu import schema
+    from dui.dlu.models import DLU
+
+    donnees = schema.vide("ehpad")
+    donnees["allergies"]["liste"] = [
+        {"substance": "Pénicilline", "reaction": "Urticaire", "severite": "moderee"}
+    ]
+    donnees["traitements"]["liste"] = [
+        {
+            "medicament": "Paracétamol",
+            "dosage": "500 mg",
+            "voie": "orale",
+            "posologie": "1 cp matin et soir",
+            "si_besoin": "",
+        }
+    ]
+    donnees["communication"]["desoriente"] = "oui"
+    donnees["directives_anticipees"]["redigees"] = "non"
+    return DLU.objects.create(
+        usager=usager,
+        numero=1,
+        statut="valide",
+        etablissement=etab,
+        donnees=donnees,
+        cree_par=user,
+        modifie_par=user,
+        valide_le=timezone.now(),
+        valide_par=user,
+    )
+
+
+def _sources(kind, usager, user, etab, prise_en_charge):
+    if kind == "evaluation":
+        return {"evaluation": make_evaluation(usager, user, signed=True)}
+    if kind == "lettre_entree":
+        return {"prise_en_charge": prise_en_charge, "texte": "Arrivée avec son fauteuil."}
+    if kind == "lettre_sortie":
+        prise_en_charge.date_fin = timezone.localdate()
+        prise_en_charge.motif_sortie = "retour_domicile"
+        prise_en_charge.save()
+        return {"prise_en_charge": prise_en_charge}
+    if kind == "dlu":
+        return {"dlu": _dlu(usager, user, etab)}
+    if kind == "projet_personnalise":
+        from dui.projet.tests.factories import projet_signe
+
+        _, version = projet_signe(user, usager)
+        return {"version": version}
+    return {}
+
+
+def _ids(cda: bytes) -> list[etree._Element]:
+    root = etree.fromstring(cda)
+    return root.findall("h:recordTarget/h:patientRole/h:id", XP)
+
+
+@pytest.mark.parametrize("kind", codes.KINDS)
+@pytest.mark.parametrize("qualifiee", [True, False], ids=["qualifiee", "non_qualifiee"])
+def test_header_of_every_kind(
+    kind, qualifiee, usager, referent, etab, prise_en_charge, needs_schema
+):
+    Professionnel.objects.create(user=referent, profession=Profession.IDE, rpps="10101010101")
+    if qualifiee:
+        qualifier(usager)
+    generated = generer(
+        kind, usager, referent, **_sources(kind, usager, referent, etab, prise_en_charge)
+    )
+
+    assert generated.erreurs == []
+    assert generated.valide
+    h = lire_entete(generated.cda)
+    assert h["type_code"] == codes.TYPES[kind].code == generated.type_code
+    assert h["titre"] == generated.titre
+    assert h["confidentialite"] == "N"
+    assert h["langue"] == "fr-FR"
+    assert h["version"] == 1
+    assert h["custodian"] == {"finess": etab.finess, "nom": etab.nom}
+    assert h["auteur"]["id"] == "810101010101"
+    assert h["auteur"]["role_code"] == "G15_60"
+    assert h["healthcare_facility_type"]["code"] == "SA17"
+    assert h["practice_setting"]["code"] == "ESSMS"
+    assert h["patient"]["nom_naissance"] == usager.nom_naissance
+    assert h["patient"]["premier_prenom"] == usager.premier_prenom
+    assert h["patient"]["id_local"] == str(usager.pk)
+    assert h["patient"]["oid_local"] == codes.structure_oid(usager.organisme.finess)
+    ids = _ids(generated.cda)
+    if qualifiee:
+        assert h["patient"]["ins"] == TEST_INS
+        assert h["patient"]["oid_ins"] == "1.2.250.1.213.1.4.10"
+        assert h["patient"]["lieu_naissance"] == usager.lieu_naissance_insee
+        assert [i.get("root") for i in ids][0] == "1.2.250.1.213.1.4.10"
+    else:
+        # INS/va1.53: no INS element at all, only the local identifier.
+        assert h["patient"]["ins"] == ""
+        assert [i.get("root") for i in ids] == [codes.structure_oid(usager.organisme.finess)]
+        assert not INS_ROOTS & {i.get("root") for i in ids}
+    if kind == "dlu":
+        assert h["niveau"] == 3
+        assert h["format_code"] == codes.FORMAT_CODE_DLU
+        assert codes.TEMPLATE_DLU in h["template_ids"]
+    else:
+        assert h["niveau"] == 1
+        assert h["format_code"] == codes.FORMAT_CODE_PDF
+        assert codes.TEMPLATE_XDS_SD in h["template_ids"]
+    assert generated.pdf.startswith(b"%PDF-")
+
+
+def test_matricule_never_appears_anywhere_for_a_non_qualified_identity(usager, referent, etab):
+    usager.matricule_ins = TEST_INS
+    usager.oid_ins = "1.2.250.1.213.1.4.10"
+    usager.statut_identite = "VALI"
+    usager.save()
+    generated = generer("lettre_entree", usager, referent)
+    assert TEST_INS.encode() not in generated.cda
+    assert TEST_INS.encode() not in generated.pdf
+
+
+@pytest.mark.parametrize("kind", ["evaluation", "lettre_entree", "lettre_sortie", "dlu"])
+def test_pdfs_rendered_here_are_pdf_a(kind, usager, referent, etab, prise_en_charge, monkeypatch):
+    import sys
+
+    # The DLU PDF of the dlu app is its own: here the package's own rendering is checked.
+    monkeypatch.setitem(sys.modules, "dui.dlu.pdf", None)
+    generated = generer(
+        kind, usager, referent, **_sources(kind, usager, referent, etab, prise_en_charge)
+    )
+    assert niveau_pdfa(generated.pdf) == "3B"
+
+
+def test_level1_body_is_the_pdf(usager, referent, etab):
+    import base64
+
+    generated = generer("lettre_entree", usager, referent)
+    text = etree.fromstring(generated.cda).find("h:component/h:nonXMLBody/h:text", XP)
+    assert text.get("mediaType") == "application/pdf"
+    assert text.get("representation") == "B64"
+    assert base64.b64decode(text.text) == generated.pdf
+
+
+def test_dlu_body_has_the_cisis_sections_and_the_content(usager, referent, etab):
+    generated = generer("dlu", usager, referent, dlu=_dlu(usager, referent, etab))
+    root = etree.fromstring(generated.cda)
+    sections = root.findall("h:component/h:structuredBody/h:component/h:section", XP)
+    by_code = {s.find("h:code", XP).get("code"): s for s in sections}
+    assert {"48765-2", "10160-0", "11348-0", "42545-4", "11369-6", "55107-7"} <= set(by_code)
+    allergies = etree.tostring(by_code["48765-2"], encoding="unicode")
+    assert "Pénicilline" in allergies and "1.2.250.1.213.1.1.2.137" in allergies
+    assert "Paracétamol" in etree.tostring(by_code["10160-0"], encoding="unicode")
+    assert "Désorienté : Oui" in etree.tostring(by_code["42545-4"], encoding="unicode")
+    h = lire_entete(generated.cda)
+    assert h["signataire"]["nom"] == referent.nom
+
+
+def test_signed_evaluation_has_a_legal_authenticator_and_a_draft_none(usager, referent):
+    signed = generer(
+        "evaluation", usager, referent, evaluation=make_evaluation(usager, referent, signed=True)
+    )
+    draft = generer(
+        "evaluation", usager, referent, evaluation=make_evaluation(usager, referent, signed=False)
+    )
+    assert lire_entete(signed.cda)["signataire"]["nom"] == referent.nom
+    assert lire_entete(draft.cda)["signataire"] == {}
+
+
+def test_author_without_rpps_gets_the_structure_internal_id(usager, referent, etab):
+    h = lire_entete(generer("lettre_entree", usager, referent).cda)
+    assert h["auteur"]["id_root"] == codes.OID_ID_NAT_PS
+    assert h["auteur"]["id"] == f"3{etab.finess}/{referent.pk}"
+
+
+def test_a_new_version_keeps_the_set_id_and_replaces_the_previous_one(usager, referent, etab):
+    first = generer("lettre_entree", usager, referent)
+    stored = enregistrer(first, user=referent, usager=usager)
+    assert stored.cda_bytes() == first.cda
+    second = generer("lettre_entree", usager, referent, document=stored.document)
+    h1, h2 = lire_entete(first.cda), lire_entete(second.cda)
+    assert h2["set_id"] == h1["set_id"]
+    assert h2["version"] == 2
+    assert h2["document_id"] != h1["document_id"]
+    parent = etree.fromstring(second.cda).find(
+        "h:relatedDocument[@typeCode='RPLC']/h:parentDocument/h:id", XP
+    )
+    assert parent.get("root") == h1["document_id"]
+    assert second.erreurs == []
+
+
+def test_an_invalid_cda_is_not_stored_but_the_pdf_is(usager, referent, settings, tmp_path):
+    settings.CDA_SCHEMA = str(tmp_path / "absent.xsd")
+    generated = generer("lettre_entree", usager, referent)
+    assert not generated.valide
+    version = enregistrer(generated, user=referent, usager=usager)
+    assert version.cda_bytes() is None
+    assert version.contenu() == generated.pdf
+
+
+def test_confidentiality_is_carried(usager, referent):
+    generated = generer("lettre_entree", usager, referent, confidentialite="R")
+    assert lire_entete(generated.cda)["confidentialite"] == "R"
+
+
+@pytest.mark.parametrize(
+    ("kind", "source", "message"),
+    [
+        ("inconnu", {}, "Type de document inconnu"),
+        ("lettre_entree", {"confidentialite": "X"}, "confidentialité"),
+        ("lettre_sortie", {}, "sortie n'est pas encore enregistrée"),
+        ("evaluation", {}, "Choisissez une évaluation"),
+        ("dlu", {}, "pas de DLU validé"),
+        ("projet_personnalise", {}, "version signée"),
+    ],
+)
+def test_bad_requests_are_refused_in_french(kind, source, message, usager, referent):
+    from dui.documents.models import Document
+
+    with pytest.raises(CDAError, match=message):
+        generer(kind, usager, referent, **source)
+    assert not Document.objects.exists()
+
+
+def test_evaluation_of_another_person_is_refused(usager, referent, etab):
+    from dui.usagers.tests.factories import PriseEnChargeFactory
+
+    other = PriseEnChargeFactory(etablissement=etab).usager
+    evaluation = make_evaluation(other, referent, signed=True)
+    with pytest.raises(CDAError):
+        generer("evaluation", usager, referent, evaluation=evaluation)
+
+
+def test_partial_birth_date_is_written_with_its_precision(usager, referent):
+    usager.date_naissance = datetime.date(1950, 1, 1)
+    usager.date_naissance_precision = "annee"
+    usager.save()
+    assert (
+        lire_entete(generer("lettre_entree", usager, referent).cda)["patient"]["date_naissance"]
+        == "1950"
+    )
