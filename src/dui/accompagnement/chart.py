@@ -1,4 +1,5 @@
-"""A small server-side SVG chart of the GIR over time (no script, no inline style)."""
+"""Small server-side SVG charts of an evaluation result over time (no script, no inline
+style): the GIR for AGGIR, the score for every other grid."""
 
 from __future__ import annotations
 
@@ -6,26 +7,38 @@ from dataclasses import dataclass
 from typing import Any
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 40
+LEFT, RIGHT, TOP, BOTTOM = 90, 20, 20, 40
 
 
 @dataclass(frozen=True)
 class Point:
     x: float
     y: float
-    gir: int
+    valeur: float
     date: Any
 
+    @property
+    def gir(self) -> int:  # kept for the GIR chart's template
+        return int(self.valeur)
 
-def _y(gir: int) -> float:
-    # GIR 6 (most autonomous) at the top, GIR 1 at the bottom.
-    return TOP + (6 - gir) * (HEIGHT - TOP - BOTTOM) / 5
 
-
-def gir_chart(evaluations: list[Any]) -> dict[str, Any] | None:
-    """Coordinates for the template: one point per signed evaluation, by date."""
+def serie_chart(
+    evaluations: list[Any],
+    *,
+    low: float,
+    high: float,
+    ticks: list[tuple[float, str]],
+    key: str = "score",
+) -> dict[str, Any] | None:
+    """Coordinates for the template: one point per signed evaluation, by date; higher
+    values drawn higher. `ticks` are the horizontal reference lines (value, label)."""
     if not evaluations:
         return None
+    span_y = (high - low) or 1
+
+    def y(value: float) -> float:
+        return round(TOP + (high - value) * (HEIGHT - TOP - BOTTOM) / span_y, 1)
+
     first, last = evaluations[0].date, evaluations[-1].date
     span = (last - first).days
     inner = WIDTH - LEFT - RIGHT
@@ -37,8 +50,9 @@ def gir_chart(evaluations: list[Any]) -> dict[str, Any] | None:
             x = LEFT + inner * index / (len(evaluations) - 1)
         else:
             x = LEFT + inner / 2
-        gir = int(evaluation.resultat["gir"])
-        points.append(Point(x=round(x, 1), y=round(_y(gir), 1), gir=gir, date=evaluation.date))
+        value = float(evaluation.resultat[key])
+        value = min(max(value, low), high)
+        points.append(Point(x=round(x, 1), y=y(value), valeur=value, date=evaluation.date))
     return {
         "width": WIDTH,
         "height": HEIGHT,
@@ -46,7 +60,20 @@ def gir_chart(evaluations: list[Any]) -> dict[str, Any] | None:
         "right": WIDTH - RIGHT,
         "bottom": HEIGHT - BOTTOM,
         "label_y": HEIGHT - BOTTOM + 24,
-        "levels": [{"gir": g, "y": round(_y(g), 1)} for g in range(1, 7)],
+        "levels": [{"label": label, "y": y(value)} for value, label in ticks],
         "points": points,
         "polyline": " ".join(f"{p.x},{p.y}" for p in points),
     }
+
+
+def gir_chart(evaluations: list[Any]) -> dict[str, Any] | None:
+    """The GIR over time: GIR 6 (most autonomous) at the top, GIR 1 at the bottom."""
+    return serie_chart(
+        evaluations, low=1, high=6, ticks=[(g, f"GIR {g}") for g in range(1, 7)], key="gir"
+    )
+
+
+def score_ticks(low: int, high: int, bandes: list[dict[str, Any]]) -> list[tuple[float, str]]:
+    """Reference lines of a score chart: the range's ends and each band's lower bound."""
+    values = sorted({low, high, *(int(b["min"]) for b in bandes if low < b["min"] < high)})
+    return [(v, str(v)) for v in values]

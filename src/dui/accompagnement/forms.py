@@ -7,10 +7,15 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
-from dui.accompagnement import aggir
+from dui.accompagnement import aggir, serafin
 from dui.accompagnement.models import Grille
 
 SECTIONS = {"discriminante": "Variables discriminantes", "illustrative": "Variables illustratives"}
+
+
+def _option_label(option: dict[str, Any]) -> str:
+    points = option["points"]
+    return f"{option['libelle']} ({points} point{'s' if abs(points) > 1 else ''})"
 
 
 def _field_name(item_code: str, adverbe: str) -> str:
@@ -29,6 +34,7 @@ class EvaluationForm(forms.Form):
         *args: Any,
         grille: Grille,
         answers: dict[str, Any] | None = None,
+        commentaire: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -37,12 +43,55 @@ class EvaluationForm(forms.Form):
         answers = answers or {}
         self.fields["date"].initial = timezone.localdate()
         for item in self.items:
-            if item.echelle.get("type") != "adverbes":
-                continue
-            for adverbe, label in aggir.ADVERBES:
-                name = _field_name(item.code, adverbe)
-                self.fields[name] = forms.BooleanField(label=label.capitalize(), required=False)
-                self.fields[name].initial = bool(answers.get(item.code, {}).get(adverbe))
+            kind = item.echelle.get("type")
+            value = answers.get(item.code)
+            if kind == "adverbes":
+                for adverbe, label in aggir.ADVERBES:
+                    name = _field_name(item.code, adverbe)
+                    self.fields[name] = forms.BooleanField(label=label.capitalize(), required=False)
+                    self.fields[name].initial = bool((value or {}).get(adverbe))
+            elif kind == "choix":
+                # Not required here: a draft may be incomplete; signing checks completeness.
+                self.fields[_field_name(item.code, "choix")] = forms.ChoiceField(
+                    label=item.libelle,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    choices=[
+                        (
+                            o["code"],
+                            _option_label(o),
+                        )
+                        for o in item.echelle.get("options", [])
+                    ],
+                    initial=value,
+                )
+            elif kind == "besoin":
+                value = value or {}
+                self.fields[_field_name(item.code, "present")] = forms.BooleanField(
+                    label="Besoin présent", required=False, initial=value.get("present")
+                )
+                self.fields[_field_name(item.code, "intensite")] = forms.TypedChoiceField(
+                    label="Intensité",
+                    required=False,
+                    coerce=int,
+                    empty_value=None,
+                    choices=[("", "—"), *serafin.INTENSITES],
+                    initial=value.get("intensite"),
+                )
+                self.fields[_field_name(item.code, "commentaire")] = forms.CharField(
+                    label="Commentaire",
+                    required=False,
+                    max_length=1000,
+                    initial=value.get("commentaire", ""),
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+        self.fields["commentaire"] = forms.CharField(
+            label="Commentaire sur l'évaluation",
+            required=False,
+            max_length=4000,
+            initial=commentaire,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
 
     def clean_date(self) -> Any:
         date = self.cleaned_data["date"]
@@ -51,15 +100,68 @@ class EvaluationForm(forms.Form):
         return date
 
     def answers(self) -> dict[str, Any]:
-        """Every item's answer: an unticked box means the adverb does not hold."""
-        return {
-            item.code: {
-                a: bool(self.cleaned_data.get(_field_name(item.code, a)))
-                for a in aggir.ADVERBE_CODES
-            }
+        """Every item's answer: an unticked box means the adverb does not hold (or the need
+        is absent); an unanswered choice is left out (the draft stays incomplete)."""
+        result: dict[str, Any] = {}
+        data = self.cleaned_data
+        for item in self.items:
+            kind = item.echelle.get("type")
+            if kind == "adverbes":
+                result[item.code] = {
+                    a: bool(data.get(_field_name(item.code, a))) for a in aggir.ADVERBE_CODES
+                }
+            elif kind == "choix" and data.get(_field_name(item.code, "choix")):
+                result[item.code] = data[_field_name(item.code, "choix")]
+            elif kind == "besoin":
+                result[item.code] = {
+                    "present": bool(data.get(_field_name(item.code, "present"))),
+                    "intensite": data.get(_field_name(item.code, "intensite")),
+                    "commentaire": data.get(_field_name(item.code, "commentaire"), ""),
+                }
+        return result
+
+    def choice_fields(self) -> list[Any]:
+        """The bound radio groups of a points grid, in order."""
+        return [
+            self[_field_name(item.code, "choix")]
             for item in self.items
-            if item.echelle.get("type") == "adverbes"
-        }
+            if item.echelle.get("type") == "choix"
+        ]
+
+    def besoin_sections(self) -> list[dict[str, Any]]:
+        """SERAFIN domains → groups → needs, each need with its three bound fields."""
+        result: list[dict[str, Any]] = []
+        for item in self.items:
+            if item.echelle.get("type") != "besoin":
+                continue
+            if not result or result[-1]["code"] != item.section:
+                result.append(
+                    {
+                        "code": item.section,
+                        "libelle": serafin.LIBELLES.get(item.section, item.section),
+                        "groupes": [],
+                    }
+                )
+            groupes = result[-1]["groupes"]
+            if not groupes or groupes[-1]["code"] != item.variable:
+                groupes.append(
+                    {
+                        "code": item.variable,
+                        "libelle": item.variable_libelle,
+                        "titre": item.variable != item.section,
+                        "besoins": [],
+                    }
+                )
+            groupes[-1]["besoins"].append(
+                {
+                    "code": item.code,
+                    "libelle": item.libelle,
+                    "present": self[_field_name(item.code, "present")],
+                    "intensite": self[_field_name(item.code, "intensite")],
+                    "commentaire": self[_field_name(item.code, "commentaire")],
+                }
+            )
+        return result
 
     def sections(self) -> list[dict[str, Any]]:
         """Sections → variables → items, each item with its bound checkboxes (for fieldsets)."""

@@ -132,14 +132,25 @@ def test_tab_shows_the_gir_history_as_a_table_and_an_svg_chart(login, referent, 
     assert entry is not None and entry.details["onglet"] == "accompagnement:evaluations"
 
 
-def test_tab_is_listed_in_the_record_for_care_roles_only(login, referent, etab, usager):
+def test_tab_shows_only_the_grids_whose_category_the_user_reads(login, referent, etab, usager):
+    aggir_eval = make_evaluation(usager, referent, signed=True)
+    etab.categorie = "183"  # an IME: SERAFIN-PH needs are offered
+    etab.save()
     url = reverse("accompagnement:evaluations", args=[usager.pk])
-    page = login(referent).get(reverse("usagers:identite", args=[usager.pk])).content.decode()
-    assert url in page
     educ = make_pro(etab, "educatif")
     page = login(educ).get(reverse("usagers:identite", args=[usager.pk])).content.decode()
-    assert url not in page
-    assert login(educ).get(url).status_code == 404
+    assert url in page
+    tab = login(educ).get(url).content.decode()
+    # An éducateur of the IME evaluates SERAFIN-PH needs (éducatif), not AGGIR (soins).
+    assert "Nouvelle évaluation : Besoins SERAFIN-PH" in tab
+    assert "Nouvelle évaluation AGGIR" not in tab and "Évolution du GIR" not in tab
+    assert reverse("accompagnement:evaluation", args=[usager.pk, aggir_eval.pk]) not in tab
+    detail = reverse("accompagnement:evaluation", args=[usager.pk, aggir_eval.pk])
+    assert login(educ).get(detail).status_code == 404
+    assert (
+        login(educ).get(reverse("accompagnement:evaluation_new", args=[usager.pk])).status_code
+        == 404
+    )
 
 
 def test_export_gives_the_tddui_questionnaire_response_and_journals_it(login, referent, usager):
