@@ -304,15 +304,24 @@ TABLE: dict[str, Row] = {
             | {AUTRE, AUTRE_ADMIN}
         ),
     ),
-    # Accompagnement: evaluations (AGGIR is care data, category "soins"); persons of the
-    # établissement only. The evaluation is made by the services of dui/accompagnement.
-    "accompagnement:evaluations": Row(
-        lambda w: [w.usager.pk],
+    # Accompagnement: evaluations; persons of the établissement only. The tab is shown to
+    # whoever sees the person; inside, only grids whose category the user reads (AGGIR,
+    # Braden, Morse: "soins"; SERAFIN-PH: "educatif"). The evaluation is made by the
+    # services of dui/accompagnement.
+    "accompagnement:evaluations": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
+    # A "soins" data grid (Braden): soins writers.
+    "accompagnement:evaluation_grille_new": Row(
+        lambda w: [
+            w.usager.pk,
+            __import__("dui.accompagnement.models", fromlist=["_"])
+            .Grille.objects.get(code="braden")
+            .pk,
+        ],
         outcome(
             {
                 c
                 for c, (_, perim, *_r, cats) in PROFILS.items()
-                if perim == "etablissement" and "soins" in cats
+                if perim == "etablissement" and cats.get("soins") == "w"
             }
         ),
     ),
