@@ -93,3 +93,37 @@ def contexte(
         structure=vihf.Structure(structure, "EHPAD Les Tilleuls"),
         patient_ins=patient_cx(ins, OID_TEST),
     )
+
+
+def qualifier(usager, *, ins: str = INS_A, oid: str = OID_TEST):
+    """Give the person a qualifiée identity (written directly: identity services are tested
+    in usagers)."""
+    from dui.usagers.identite import StatutIdentite
+
+    usager.statut_identite = StatutIdentite.QUALIFIEE
+    usager.matricule_ins = ins
+    usager.oid_ins = oid
+    usager.lieu_naissance_insee = usager.lieu_naissance_insee or "51215"
+    usager.save()
+    return usager
+
+
+def version_generee(usager, user, *, document=None, kind: str = "lettre_entree"):
+    """A generated document version with its validated CDA (through the cda package)."""
+    from dui.interop.cda import generer
+    from dui.interop.cda.generation import enregistrer
+
+    generated = generer(kind, usager, user, document=document)
+    assert generated.valide, generated.erreurs
+    return enregistrer(generated, user=user, usager=usager, document=document)
+
+
+def configure_dmp(settings, pki, server) -> None:
+    settings.DMP = {
+        "REPOSITORY_URL": server.repository_url,
+        "REGISTRY_URL": server.registry_url,
+        "CERT_FILE": str(pki.client_cert),
+        "KEY_FILE": str(pki.client_key),
+        "CA_FILE": str(pki.ca_cert),
+        "TIMEOUT_SECONDS": 5,
+    }
