@@ -563,6 +563,48 @@ TABLE: dict[str, Row] = {
             ],
         ]
     },
+    # Documents (documents engineer): the tab and the list for whoever sees the person; a
+    # document needs the read right on its type's category (an identity card: administratif,
+    # a fiche de retour des urgences: soins, an ordonnance: medical, a projet: educatif).
+    "documents:liste": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
+    "documents:televerser": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "w" in cats.values()
+            }
+        ),
+    ),
+    **{
+        name: Row(
+            lambda w, type_code=type_code, version=version, cda=cda: __import__(
+                "dui.documents.tests.factories", fromlist=["_"]
+            ).matrix_args(w, type_code=type_code, version=version, cda=cda),
+            outcome(
+                {
+                    c
+                    for c, (_, perim, *_r, cats) in PROFILS.items()
+                    if perim == "etablissement" and cats.get(categorie) in modes
+                }
+            ),
+        )
+        for name, type_code, categorie, modes, version, cda in [
+            ("documents:detail", "60280-5", "soins", ("r", "w"), False, False),
+            ("documents:telecharger", "57833-6", "medical", ("r", "w"), True, False),
+            (
+                "documents:telecharger_cda",
+                "PIECE-IDENTITE",
+                "administratif",
+                ("r", "w"),
+                False,
+                True,
+            ),
+            ("documents:nouvelle_version", "60280-5", "soins", ("w",), False, False),
+            ("documents:signer", "80788-3", "educatif", ("w",), False, False),
+        ]
+    },
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),

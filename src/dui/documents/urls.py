@@ -1,2 +1,4 @@
+from dui.documents import views
+
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = views.urlpatterns

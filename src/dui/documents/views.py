@@ -1,0 +1,396 @@
+"""The Documents tab of a person's record: list, upload, versions, signatures, download.
+
+Files are only served here (private storage, no URL), after `access.peut_lire`, and every
+download is journaled. Refusals are 404 (existence hidden), as everywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from dui import audit
+from dui.audit.models import AuditAction
+from dui.comptes import policy
+from dui.documents import access, contenu, services, types
+from dui.documents.forms import DocumentForm, SignatureForm, VersionForm
+from dui.documents.models import Document, Origine, Signature, VersionDocument
+from dui.usagers.access import record_context, usager_get_for
+from dui.usagers.identite import IdentiteError
+from dui.usagers.models import PriseEnCharge, Usager
+
+TAB = "documents:liste"
+INLINE_MIMES = {contenu.PDF.mime, contenu.JPEG.mime, contenu.PNG.mime}
+
+
+def _sejours(user: Any, usager: Usager) -> QuerySet[PriseEnCharge]:
+    return (
+        usager.prises_en_charge.filter(etablissement_id__in=policy.etablissement_ids(user))
+        .select_related("etablissement")
+        .order_by("-date_debut")
+    )
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _versions_prefetch() -> Prefetch:
+    return Prefetch(
+        "versions",
+        queryset=VersionDocument.objects.select_related("created_by")
+        .prefetch_related(
+            Prefetch("signatures", queryset=Signature.objects.select_related("signataire"))
+        )
+        .order_by("-numero"),
+    )
+
+
+def _may_add(user: Any, usager: Usager) -> bool:
+    return usager.archive_le is None and bool(access.categories_ecriture(user, usager))
+
+
+@login_required
+@require_GET
+def liste(request: HttpRequest, usager_id: int) -> HttpResponse:
+    usager = usager_get_for(request.user, usager_id)
+    documents = access.documents_lisibles(request.user, usager)
+    sejours = list(_sejours(request.user, usager))
+    sejour = None
+    sejour_id = _int_param(request, "sejour")
+    if sejour_id is not None:
+        sejour = next((s for s in sejours if s.pk == sejour_id), None)
+        if sejour is None:
+            raise Http404("Séjour introuvable.")
+        documents = documents.filter(prise_en_charge=sejour)
+    type_code = request.GET.get("type", "")
+    if type_code:
+        documents = documents.filter(type_code=type_code)
+    tri = "type" if request.GET.get("tri") == "type" else "date"
+    rows = list(
+        documents.select_related("created_by", "prise_en_charge__etablissement")
+        .prefetch_related(_versions_prefetch())
+        .order_by("-created_at", "-pk")
+    )
+    if tri == "type":
+        rows.sort(key=lambda d: (d.type_libelle.lower(), -d.created_at.timestamp()))
+    context = record_context(
+        request,
+        usager,
+        tab=TAB,
+        details={"documents": len(rows), **({"sejour": sejour.pk} if sejour else {})},
+    )
+    present = sorted({(d.type_code, d.type_libelle) for d in rows}, key=lambda t: t[1].lower())
+    return render(
+        request,
+        "documents/liste.html",
+        {
+            **context,
+            "documents": rows,
+            "sejour": sejour,
+            "sejours": sejours,
+            "type_code": type_code,
+            "types_presents": present,
+            "tri": tri,
+            "may_add": _may_add(request.user, usager),
+            "fiche_retour_code": types.FICHE_RETOUR_URGENCES,
+        },
+    )
+
+
+def _televerser_initial(request: HttpRequest, sejours: list[PriseEnCharge]) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    sejour_id = _int_param(request, "sejour")
+    if sejour_id is not None and any(s.pk == sejour_id for s in sejours):
+        initial["prise_en_charge"] = sejour_id
+    code = request.GET.get("type", "")
+    if code in types.PAR_CODE:
+        initial["type_code"] = code
+        initial["titre"] = types.libelle_du_type(code)
+    if request.GET.get("origine") == Origine.RECU:
+        initial["origine"] = Origine.RECU
+    return initial
+
+
+def _lire_fichier(form: Any) -> bytes | None:
+    """The uploaded bytes, or None (form error) when over the size limit, before reading."""
+    upload = form.cleaned_data["fichier"]
+    limite = services.max_octets()
+    if upload.size > limite:
+        form.add_error(
+            "fichier",
+            f"Le fichier est trop volumineux ({upload.size / 1048576:.1f} Mo) : "
+            f"la taille maximale est de {limite // 1048576} Mo.",
+        )
+        return None
+    return bytes(upload.read())
+
+
+@login_required
+def televerser(request: HttpRequest, usager_id: int) -> HttpResponse:
+    usager = usager_get_for(request.user, usager_id)
+    if not _may_add(request.user, usager):
+        raise Http404("Introuvable ou non autorisé.")
+    sejours = list(_sejours(request.user, usager))
+    form = DocumentForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=_televerser_initial(request, sejours),
+        categories=access.categories_ecriture(request.user, usager),
+        sejours=_sejours(request.user, usager),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = _lire_fichier(form)
+        if data is not None:
+            c = form.cleaned_data
+            try:
+                version = services.televerser(
+                    request.user,
+                    usager,
+                    data=data,
+                    nom_fichier=c["fichier"].name,
+                    type_code=c["type_code"],
+                    titre=c["titre"],
+                    confidentialite=c["confidentialite"],
+                    origine=c["origine"],
+                    emetteur=c["emetteur"],
+                    prise_en_charge=c["prise_en_charge"],
+                    commentaire=c["commentaire"],
+                    signature_manuscrite=c["signature_manuscrite"],
+                    request=request,
+                )
+            except (services.DocumentError, IdentiteError) as error:
+                form.add_error("fichier" if "fichier" in str(error).lower() else None, str(error))
+            else:
+                messages.success(request, "Document enregistré.")
+                return redirect("documents:detail", usager.pk, version.document_id)
+    context = record_context(request, usager, tab=TAB, details={"formulaire": "document"})
+    return render(request, "documents/televerser.html", {**context, "form": form})
+
+
+def _document_context(request: HttpRequest, usager: Usager, document: Document) -> dict[str, Any]:
+    versions = list(
+        VersionDocument.objects.filter(document=document)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch("signatures", queryset=Signature.objects.select_related("signataire"))
+        )
+        .order_by("-numero")
+    )
+    may_change = usager.archive_le is None and access.peut_ajouter_version(request.user, document)
+    return {
+        "document": document,
+        "versions": versions,
+        "derniere": versions[0] if versions else None,
+        "may_change": may_change,
+    }
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, usager_id: int, document_id: int) -> HttpResponse:
+    usager = usager_get_for(request.user, usager_id)
+    document = access.document_get_for(request.user, usager, document_id)
+    context = record_context(request, usager, tab=TAB, details={"document": document.pk})
+    return render(
+        request,
+        "documents/detail.html",
+        {**context, **_document_context(request, usager, document)},
+    )
+
+
+@login_required
+def nouvelle_version(request: HttpRequest, usager_id: int, document_id: int) -> HttpResponse:
+    usager = usager_get_for(request.user, usager_id)
+    document = access.document_get_for(request.user, usager, document_id)
+    if usager.archive_le is not None or not access.peut_ajouter_version(request.user, document):
+        raise Http404("Introuvable ou non autorisé.")
+    derniere = document.versions.order_by("-numero").first()
+    form = VersionForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"base_numero": derniere.numero if derniere else 0},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = _lire_fichier(form)
+        if data is not None:
+            c = form.cleaned_data
+            try:
+                services.televerser(
+                    request.user,
+                    usager,
+                    data=data,
+                    nom_fichier=c["fichier"].name,
+                    document=document,
+                    base_numero=c["base_numero"] if c["base_numero"] is not None else None,
+                    commentaire=c["commentaire"],
+                    signature_manuscrite=c["signature_manuscrite"],
+                    request=request,
+                )
+            except (services.DocumentError, IdentiteError) as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Nouvelle version enregistrée.")
+                return redirect("documents:detail", usager.pk, document.pk)
+    context = record_context(
+        request, usager, tab=TAB, details={"document": document.pk, "formulaire": "version"}
+    )
+    return render(
+        request,
+        "documents/nouvelle_version.html",
+        {**context, "form": form, "document": document, "derniere": derniere},
+    )
+
+
+@login_required
+def signer(request: HttpRequest, usager_id: int, document_id: int) -> HttpResponse:
+    usager = usager_get_for(request.user, usager_id)
+    document = access.document_get_for(request.user, usager, document_id)
+    if usager.archive_le is not None or not access.peut_signer(request.user, document):
+        raise Http404("Introuvable ou non autorisé.")
+    derniere = document.versions.order_by("-numero").first()
+    if derniere is None:
+        raise Http404("Document sans version.")
+    form = SignatureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        version_id = _int_param_post(request, "version")
+        c = form.cleaned_data
+        try:
+            if version_id != derniere.pk:
+                raise services.DocumentError(
+                    "Une nouvelle version a été ajoutée entre-temps : relisez-la avant de signer."
+                )
+            services.signer(
+                request.user,
+                derniere,
+                mode=c["mode"],
+                code_otp=c["code_otp"],
+                signataire_nom=c["signataire_nom"],
+                request=request,
+            )
+        except (services.DocumentError, IdentiteError) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Signature enregistrée.")
+            return redirect("documents:detail", usager.pk, document.pk)
+    context = record_context(
+        request, usager, tab=TAB, details={"document": document.pk, "formulaire": "signature"}
+    )
+    return render(
+        request,
+        "documents/signer.html",
+        {**context, "form": form, "document": document, "derniere": derniere},
+    )
+
+
+def _int_param_post(request: HttpRequest, name: str) -> int | None:
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _version_get_for(user: Any, usager: Usager, version_id: int) -> VersionDocument:
+    version = (
+        VersionDocument.objects.filter(pk=version_id, document__usager=usager)
+        .select_related("document__usager")
+        .first()
+    )
+    if version is None or not access.peut_lire(user, version.document):
+        raise Http404("Document introuvable ou non autorisé.")
+    return version
+
+
+def _serve(
+    request: HttpRequest,
+    usager: Usager,
+    version: VersionDocument,
+    *,
+    field: Any,
+    mime: str,
+    ext: str,
+    partie: str,
+) -> FileResponse:
+    inline = request.GET.get("afficher") == "1" and mime in INLINE_MIMES
+    audit.record(
+        action=AuditAction.READ,
+        request=request,
+        obj=version,
+        usager=usager,
+        break_glass=policy.is_break_glass_access(request.user, usager),
+        details={
+            "document": version.document_id,
+            "version": version.numero,
+            "fichier": partie,
+            "affichage": "en_ligne" if inline else "telechargement",
+        },
+    )
+    name = f"{slugify(version.document.titre) or 'document'}-v{version.numero}{ext}"
+    response = FileResponse(
+        field.open("rb"), content_type=mime, as_attachment=not inline, filename=name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    # Nothing inside a served file may run scripts or load anything in the app's origin.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    return response
+
+
+@login_required
+@require_GET
+def telecharger(request: HttpRequest, usager_id: int, version_id: int) -> FileResponse:
+    usager = usager_get_for(request.user, usager_id)
+    version = _version_get_for(request.user, usager, version_id)
+    ext = Path(version.fichier.name).suffix.lower() or ".bin"
+    return _serve(
+        request,
+        usager,
+        version,
+        field=version.fichier,
+        mime=version.mime,
+        ext=ext,
+        partie="fichier",
+    )
+
+
+@login_required
+@require_GET
+def telecharger_cda(request: HttpRequest, usager_id: int, version_id: int) -> FileResponse:
+    usager = usager_get_for(request.user, usager_id)
+    version = _version_get_for(request.user, usager, version_id)
+    if not version.cda:
+        raise Http404("Pas de CDA pour cette version.")
+    return _serve(
+        request, usager, version, field=version.cda, mime="text/xml", ext=".xml", partie="cda"
+    )
+
+
+urlpatterns = [
+    path("<int:usager_id>/documents/", liste, name="liste"),
+    path("<int:usager_id>/documents/nouveau/", televerser, name="televerser"),
+    path("<int:usager_id>/documents/<int:document_id>/", detail, name="detail"),
+    path(
+        "<int:usager_id>/documents/<int:document_id>/version/",
+        nouvelle_version,
+        name="nouvelle_version",
+    ),
+    path("<int:usager_id>/documents/<int:document_id>/signer/", signer, name="signer"),
+    path(
+        "<int:usager_id>/documents/versions/<int:version_id>/fichier/",
+        telecharger,
+        name="telecharger",
+    ),
+    path(
+        "<int:usager_id>/documents/versions/<int:version_id>/cda/",
+        telecharger_cda,
+        name="telecharger_cda",
+    ),
+]
