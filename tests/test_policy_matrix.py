@@ -605,6 +605,53 @@ TABLE: dict[str, Row] = {
             ("documents:signer", "80788-3", "educatif", ("w",), False, False),
         ]
     },
+    # Projet personnalisé: "educatif" data, read by the team of the person's établissement,
+    # changed by those who also write educatif or soins data; POST-only actions answer 405.
+    **{
+        name: Row(
+            lambda w, kind=kind: __import__(
+                "dui.projet.tests.factories", fromlist=["_"]
+            ).matrix_args(w, kind),
+            outcome(
+                {
+                    c
+                    for c, (_, perim, *_r, cats) in PROFILS.items()
+                    if perim == "etablissement"
+                    and "educatif" in cats
+                    and (write is False or "w" in (cats.get("educatif"), cats.get("soins")))
+                }
+            ),
+        )
+        for name, kind, write in [
+            ("projet:detail", "projet", False),
+            ("projet:comparer", "projet", False),
+            ("projet:version", "version", False),
+            ("projet:version_pdf", "version", False),
+            ("projet:signer", "projet", True),
+            ("projet:cloturer", "projet", True),
+            ("projet:section", "section", True),
+        ]
+    },
+    "projet:projet": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "educatif" in cats
+            }
+        ),
+    ),
+    "projet:ouvrir": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405)),
+    "projet:etape": Row(
+        lambda w: __import__("dui.projet.tests.factories", fromlist=["_"]).matrix_args(w, "projet"),
+        outcome(_EVERYONE, ok=405),
+    ),
+    # The établissement's projects due or overdue: who reads educatif data there.
+    "projet:echeances": Row(
+        no_args,
+        outcome({c for c, p in PROFILS.items() if "educatif" in p[-1]} | {AUTRE}),
+    ),
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from dui.accompagnement.models import transmission_categories
 from dui.comptes import policy
+from dui.projet.home import coordinates_here
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ _NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
     ),
     ("bris_de_glace", "Accès exceptionnel", "usagers:break_glass_search", ("usagers:break_glass",)),
     ("identitovigilance", "Identitovigilance", "usagers:vigilance", ("usagers:vigilance",)),
+    # Projets personnalisés due or overdue: those who coordinate them (dui.projet.home).
+    ("projets", "Projets personnalisés", "projet:echeances", ("projet:echeances",)),
     ("journal", "Journal d'accès", "audit:journal", ("audit:",)),
     ("administration", "Structures", "structures:list", ("structures:",)),
     ("administration", "Comptes", "comptes_admin:users", ("comptes_admin:",)),
@@ -86,6 +89,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "journal": policy.may_read_journal(user),
         "bris_de_glace": policy.may_break_glass(user),
         "identitovigilance": policy.may_manage_identities(user),
+        "projets": coordinates_here(request),
         # The établissement's transmissions and the handover view (accompagnement).
         "transmissions": bool(
             current_rights

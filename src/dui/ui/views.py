@@ -18,6 +18,7 @@ from dui.audit.models import Entree
 from dui.comptes import policy
 from dui.comptes.middleware import SESSION_KEY
 from dui.comptes.models import Affectation
+from dui.projet.home import bloc_projets as _bloc_projets
 from dui.usagers.models import Usager
 
 # French names of the journaled object types shown in "Mon activité récente".
@@ -130,7 +131,7 @@ def _bloc_droits(request: HttpRequest) -> HomeBlock | None:
 
 
 # Role code -> builders of its home blocks, in display order (each checks its own right).
-_PERSONNES = [_bloc_personnes, _bloc_identitovigilance, _bloc_droits]
+_PERSONNES = [_bloc_personnes, _bloc_identitovigilance, _bloc_droits, _bloc_projets]
 HOME_BLOCKS: dict[str, list[Any]] = {
     "direction": _PERSONNES,
     "chef_service": _PERSONNES,
