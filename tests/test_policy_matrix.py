@@ -652,6 +652,20 @@ TABLE: dict[str, Row] = {
         no_args,
         outcome({c for c, p in PROFILS.items() if "educatif" in p[-1]} | {AUTRE}),
     ),
+    # The medication round and the untraced doses: who reads soins data in the current
+    # établissement (home-care workers: their own persons). Tracing is POST only.
+    "soins:tournee": Row(
+        no_args, outcome({c for c, p in PROFILS.items() if "soins" in p[-1]} | {AUTRE})
+    ),
+    "soins:doses_non_tracees": Row(
+        no_args, outcome({c for c, p in PROFILS.items() if "soins" in p[-1]} | {AUTRE})
+    ),
+    "soins:dose_tracer": Row(no_args, outcome(_EVERYONE, ok=405, anonymous=405)),
+    "soins:si_besoin_tracer": Row(no_args, outcome(_EVERYONE, ok=405, anonymous=405)),
+    "soins:trace_corriger": Row(
+        lambda w: __import__("dui.soins.tests.factories", fromlist=["_"]).trace_args(w),
+        outcome(_EVERYONE, ok=405, anonymous=405),
+    ),
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),

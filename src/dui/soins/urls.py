@@ -1,6 +1,11 @@
-from dui.soins import views_dossier, views_traitements
+from dui.soins import views_dossier, views_tournee, views_traitements
 from dui.soins.views import app_name, urlpatterns
 
-urlpatterns = [*urlpatterns, *views_dossier.urlpatterns, *views_traitements.urlpatterns]
+urlpatterns = [
+    *urlpatterns,
+    *views_dossier.urlpatterns,
+    *views_traitements.urlpatterns,
+    *views_tournee.urlpatterns,
+]
 
 __all__ = ["app_name", "urlpatterns"]

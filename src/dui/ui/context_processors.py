@@ -12,6 +12,7 @@ from django.urls import reverse
 from dui.accompagnement.models import transmission_categories
 from dui.comptes import policy
 from dui.projet.home import coordinates_here
+from dui.soins.home import traces_here
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ _NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("identitovigilance", "Identitovigilance", "usagers:vigilance", ("usagers:vigilance",)),
     # Projets personnalisés due or overdue: those who coordinate them (dui.projet.home).
     ("projets", "Projets personnalisés", "projet:echeances", ("projet:echeances",)),
+    # The medication round and the untraced doses: care roles (dui.soins.home).
+    ("tournee", "Tournée des médicaments", "soins:tournee", ("soins:tournee", "soins:doses_")),
     ("journal", "Journal d'accès", "audit:journal", ("audit:",)),
     ("administration", "Structures", "structures:list", ("structures:",)),
     ("administration", "Comptes", "comptes_admin:users", ("comptes_admin:",)),
@@ -90,6 +93,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "bris_de_glace": policy.may_break_glass(user),
         "identitovigilance": policy.may_manage_identities(user),
         "projets": coordinates_here(request),
+        "tournee": traces_here(request),
         # The établissement's transmissions and the handover view (accompagnement).
         "transmissions": bool(
             current_rights

@@ -19,6 +19,7 @@ from dui.comptes import policy
 from dui.comptes.middleware import SESSION_KEY
 from dui.comptes.models import Affectation
 from dui.projet.home import bloc_projets as _bloc_projets
+from dui.soins.home import bloc_tournee as _bloc_tournee
 from dui.usagers.models import Usager
 
 # French names of the journaled object types shown in "Mon activité récente".
@@ -135,9 +136,9 @@ _PERSONNES = [_bloc_personnes, _bloc_identitovigilance, _bloc_droits, _bloc_proj
 HOME_BLOCKS: dict[str, list[Any]] = {
     "direction": _PERSONNES,
     "chef_service": _PERSONNES,
-    "medecin": _PERSONNES,
-    "infirmier": _PERSONNES,
-    "soignant": _PERSONNES,
+    "medecin": [*_PERSONNES, _bloc_tournee],
+    "infirmier": [*_PERSONNES, _bloc_tournee],
+    "soignant": [*_PERSONNES, _bloc_tournee],
     "educatif": _PERSONNES,
     "psychologue": _PERSONNES,
     "paramedical": _PERSONNES,

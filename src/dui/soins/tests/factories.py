@@ -95,3 +95,21 @@ def traitement_args(w: Any, kind: str) -> list[Any]:
         saisi_par=w.target,
     )
     return [w.usager.pk, ligne.pk]
+
+
+def trace_args(w: Any) -> list[Any]:
+    """URL args of a trace correction for the policy matrix: one traced dose."""
+    from dui.soins.models import Administration, LigneMedicament
+
+    ligne_id = traitement_args(w, "ligne")[1]
+    trace = Administration.objects.create(
+        ligne=LigneMedicament.objects.get(pk=ligne_id),
+        usager=w.usager,
+        jour=timezone.localdate(),
+        creneau="matin",
+        prise="matin",
+        quantite=Decimal("1"),
+        statut="donne",
+        trace_par=w.target,
+    )
+    return [trace.pk]
