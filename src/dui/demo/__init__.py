@@ -20,7 +20,9 @@ DEFAULT_SEED = 2026
 # `populate(organisme, rng, today)` functions, called once the persons exist, each in its own
 # transaction. They fill a handful of named persons so the demo tells a story; bulk data for
 # benchmarks is bench/'s business.
-CONTENT_HOOKS: list[str] = []
+CONTENT_HOOKS: list[str] = [
+    "dui.documents.demo.populate",
+]
 
 
 class DemoRefused(Exception):
