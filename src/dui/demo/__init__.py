@@ -22,6 +22,7 @@ DEFAULT_SEED = 2026
 # benchmarks is bench/'s business.
 CONTENT_HOOKS: list[str] = [
     "dui.documents.demo.populate",
+    "dui.projet.demo.populate",
 ]
 
 

@@ -506,3 +506,18 @@ def test_the_exit_closes_the_project_of_the_stay(usager, referent):
     assert entry.details["transition"].endswith("→cloture") and entry.actor_id == referent.pk
     # A new project can be opened for a new stay.
     assert services.projet_courant(usager) is None
+
+
+def test_demo_gives_projects_at_various_steps(etab, usager, organisme):
+    import random
+
+    from dui.projet import demo
+    from dui.usagers.tests.factories import PriseEnChargeFactory
+
+    make_pro(etab, "infirmier")
+    for _ in range(3):
+        PriseEnChargeFactory(etablissement=etab)
+    demo.populate(organisme, random.Random(1), timezone.localdate())
+    etapes = sorted(ProjetPersonnalise.objects.values_list("etape", flat=True))
+    assert etapes == sorted(["recueil", "co_construction", "mise_en_oeuvre", "suivi"])
+    assert VersionProjet.objects.count() == 2
