@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -92,14 +92,15 @@ class DocumentForm(VersionForm):
             for code, libelle in types.choix_televersables()
             if types.categorie_du_type(code) in categories
         ]
-        self.fields["prise_en_charge"].queryset = sejours
-        self.fields["prise_en_charge"].label_from_instance = lambda s: (
+        sejour_field = cast(forms.ModelChoiceField, self.fields["prise_en_charge"])
+        sejour_field.queryset = sejours
+        sejour_field.label_from_instance = lambda s: (  # type: ignore[method-assign]
             f"{s.etablissement.nom} depuis le {s.date_debut:%d/%m/%Y}"
             + (f" jusqu'au {s.date_fin:%d/%m/%Y}" if s.date_fin else "")
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("origine") == Origine.RECU and not (data.get("emetteur") or "").strip():
             self.add_error("emetteur", "Indiquez qui a envoyé ce document.")
         return data

@@ -6,16 +6,19 @@ download is journaled. Refusals are 404 (existence hidden), as everywhere.
 
 from __future__ import annotations
 
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.text import slugify
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
 from dui import audit
@@ -69,7 +72,11 @@ def liste(request: HttpRequest, usager_id: int) -> HttpResponse:
     sejour = None
     sejour_id = _int_param(request, "sejour")
     if sejour_id is not None:
-        sejour = next((s for s in sejours if s.pk == sejour_id), None)
+        # Any stay of this person (the Parcours tab links each one); documents stay filtered
+        # on what the user may read.
+        sejour = (
+            usager.prises_en_charge.filter(pk=sejour_id).select_related("etablissement").first()
+        )
         if sejour is None:
             raise Http404("Séjour introuvable.")
         documents = documents.filter(prise_en_charge=sejour)
@@ -122,21 +129,64 @@ def _televerser_initial(request: HttpRequest, sejours: list[PriseEnCharge]) -> d
     return initial
 
 
+class _LimiteTaille(FileUploadHandler):
+    """First upload handler: drops a file as soon as it exceeds the limit, so an oversized
+    upload is never written to a temporary file nor held in memory."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > services.max_octets():
+            self.request._documents_trop_gros = True  # type: ignore[union-attr]
+            raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def _limite_televersement(view: Any) -> Any:
+    """Install _LimiteTaille before anything reads the body (the CSRF check does), then check
+    CSRF as usual: Django's documented pattern for per-view upload handlers."""
+    protected = csrf_protect(view)
+
+    @wraps(view)
+    @csrf_exempt
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.upload_handlers.insert(0, _LimiteTaille(request))
+        return protected(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+    return wrapper
+
+
+def _trop_gros_message() -> str:
+    return (
+        "Le fichier est trop volumineux : la taille maximale est de "
+        f"{services.max_octets() // 1048576} Mo."
+    )
+
+
+def _valider(request: HttpRequest, form: Any) -> bool:
+    """form.is_valid(), with the size refusal of _LimiteTaille shown on the file field."""
+    if request.method != "POST":
+        return False
+    valid = form.is_valid()
+    if getattr(request, "_documents_trop_gros", False):
+        form.errors.pop("fichier", None)
+        form.add_error("fichier", _trop_gros_message())
+        return False
+    return bool(valid)
+
+
 def _lire_fichier(form: Any) -> bytes | None:
     """The uploaded bytes, or None (form error) when over the size limit, before reading."""
     upload = form.cleaned_data["fichier"]
-    limite = services.max_octets()
-    if upload.size > limite:
-        form.add_error(
-            "fichier",
-            f"Le fichier est trop volumineux ({upload.size / 1048576:.1f} Mo) : "
-            f"la taille maximale est de {limite // 1048576} Mo.",
-        )
+    if upload.size > services.max_octets():
+        form.add_error("fichier", _trop_gros_message())
         return None
     return bytes(upload.read())
 
 
 @login_required
+@_limite_televersement
 def televerser(request: HttpRequest, usager_id: int) -> HttpResponse:
     usager = usager_get_for(request.user, usager_id)
     if not _may_add(request.user, usager):
@@ -149,7 +199,7 @@ def televerser(request: HttpRequest, usager_id: int) -> HttpResponse:
         categories=access.categories_ecriture(request.user, usager),
         sejours=_sejours(request.user, usager),
     )
-    if request.method == "POST" and form.is_valid():
+    if _valider(request, form):
         data = _lire_fichier(form)
         if data is not None:
             c = form.cleaned_data
@@ -210,6 +260,7 @@ def detail(request: HttpRequest, usager_id: int, document_id: int) -> HttpRespon
 
 
 @login_required
+@_limite_televersement
 def nouvelle_version(request: HttpRequest, usager_id: int, document_id: int) -> HttpResponse:
     usager = usager_get_for(request.user, usager_id)
     document = access.document_get_for(request.user, usager, document_id)
@@ -221,7 +272,7 @@ def nouvelle_version(request: HttpRequest, usager_id: int, document_id: int) -> 
         request.FILES or None,
         initial={"base_numero": derniere.numero if derniere else 0},
     )
-    if request.method == "POST" and form.is_valid():
+    if _valider(request, form):
         data = _lire_fichier(form)
         if data is not None:
             c = form.cleaned_data
@@ -349,7 +400,7 @@ def _serve(
 def telecharger(request: HttpRequest, usager_id: int, version_id: int) -> FileResponse:
     usager = usager_get_for(request.user, usager_id)
     version = _version_get_for(request.user, usager, version_id)
-    ext = Path(version.fichier.name).suffix.lower() or ".bin"
+    ext = Path(version.fichier.name or "").suffix.lower() or ".bin"
     return _serve(
         request,
         usager,

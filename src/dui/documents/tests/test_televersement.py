@@ -279,10 +279,18 @@ def test_received_urgences_sheet_is_linked_to_the_stay(login, referent, usager, 
         "SAU du CH de Melun",
         prise_en_charge,
     )
-    listed = client.get(
-        reverse("documents:liste", args=[usager.pk]) + f"?sejour={prise_en_charge.pk}"
-    )
-    assert "Fiche de retour des urgences" in listed.content.decode()
+    # The Parcours tab links each stay to its documents.
+    parcours = client.get(reverse("usagers:parcours", args=[usager.pk])).content.decode()
+    link = reverse("documents:liste", args=[usager.pk]) + f"?sejour={prise_en_charge.pk}"
+    assert f'href="{link}"' in parcours
+    listed = client.get(link).content.decode()
+    assert "Fiche de retour des urgences" in listed
+    # Another stay of the person lists none of them.
+    from dui.usagers.tests.factories import PriseEnChargeFactory
+
+    autre = PriseEnChargeFactory(usager=usager, etablissement=prise_en_charge.etablissement)
+    other = client.get(reverse("documents:liste", args=[usager.pk]) + f"?sejour={autre.pk}")
+    assert "Fiche de retour des urgences" not in other.content.decode()
 
 
 # --- Signatures ------------------------------------------------------------------------------
