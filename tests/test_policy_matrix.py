@@ -666,6 +666,47 @@ TABLE: dict[str, Row] = {
         lambda w: __import__("dui.soins.tests.factories", fromlist=["_"]).trace_args(w),
         outcome(_EVERYONE, ok=405, anonymous=405),
     ),
+    # Cahier de liaison (transmissions engineer): read by whoever sees the person (readable
+    # categories only inside); sharing and withdrawing a "soins" note need soins write; the
+    # printed cahier for the person and aidants (PDF) follows the person's record.
+    "accompagnement:cahier_liaison": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
+    "accompagnement:cahier_liaison_export": Row(
+        lambda w: [w.usager.pk, "personne"], outcome(_READS_PERSONS_OF_ETAB)
+    ),
+    "accompagnement:transmission_partager": Row(
+        lambda w: __import__(
+            "dui.accompagnement.tests.factories", fromlist=["_"]
+        ).transmission_args(w),
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and cats.get("soins") == "w"
+            }
+        ),
+    ),
+    "accompagnement:partage_retirer": Row(
+        lambda w: __import__("dui.accompagnement.tests.factories", fromlist=["_"]).partage_args(w),
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and cats.get("soins") == "w"
+            }
+        ),
+    ),
+    # Partners of the current établissement: listed by who lists its persons, managed by
+    # who writes its administrative data.
+    "accompagnement:partenaires": Row(no_args, outcome(_LISTS_PERSONS)),
+    "accompagnement:partenaire_new": Row(
+        no_args, outcome({c for c, p in PROFILS.items() if p[-1].get("administratif") == "w"})
+    ),
+    "accompagnement:partenaire_edit": Row(
+        lambda w: __import__("dui.accompagnement.tests.factories", fromlist=["_"]).partenaire_args(
+            w
+        ),
+        outcome({c for c, p in PROFILS.items() if p[-1].get("administratif") == "w"}),
+    ),
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from dui.accompagnement.models import LectureTransmission, Transmission, transmission_categories
 from dui.comptes import policy
 from dui.structures.models import Etablissement
-from dui.usagers.models import Usager
+from dui.usagers.models import PriseEnCharge, Usager
 
 PAGE_SIZE = 30
 
@@ -57,6 +57,10 @@ def for_etablissement(
 
 
 def apply_filters(qs: QuerySet[Transmission], data: dict[str, Any]) -> QuerySet[Transmission]:
+    if data.get("unite"):
+        # Persons whose current stay is in the unit (wing, group, home-care sector).
+        stays = PriseEnCharge.objects.filter(unite_id=data["unite"], date_fin__isnull=True)
+        qs = qs.filter(usager__in=stays.values("usager_id"))
     if data.get("categorie"):
         qs = qs.filter(categorie=data["categorie"])
     if data.get("auteur"):

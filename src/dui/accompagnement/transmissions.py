@@ -111,6 +111,10 @@ def transmission_create(
                 "cahier_liaison": partage_cahier_liaison,
             },
         )
+        if partage_cahier_liaison:
+            from dui.accompagnement.liaison import share_on_write
+
+            share_on_write(actor, transmission, request)
     return transmission
 
 
@@ -174,6 +178,10 @@ def transmission_correct(
             reason=motif.strip(),
             details={"corrige": original.pk, "categorie": original.categorie},
         )
+        if correction.partage_cahier_liaison:
+            from dui.accompagnement.liaison import share_on_write
+
+            share_on_write(actor, correction, request, carry_from=original)
     return correction
 
 

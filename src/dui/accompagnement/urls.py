@@ -1,6 +1,11 @@
-from dui.accompagnement import views, views_habitudes, views_transmissions
+from dui.accompagnement import views, views_habitudes, views_liaison, views_transmissions
 
 app_name = views.app_name
-urlpatterns = [*views.urlpatterns, *views_transmissions.urlpatterns, *views_habitudes.urlpatterns]
+urlpatterns = [
+    *views.urlpatterns,
+    *views_transmissions.urlpatterns,
+    *views_habitudes.urlpatterns,
+    *views_liaison.urlpatterns,
+]
 
 __all__ = ["app_name", "urlpatterns"]

@@ -20,10 +20,11 @@ from dui import audit
 from dui.accompagnement import timeline
 from dui.accompagnement import transmissions as services
 from dui.accompagnement.forms import CorrectionForm, FiltreTransmissionsForm, TransmissionForm
+from dui.accompagnement.forms_liaison import FiltreEtablissementForm
 from dui.accompagnement.models import Transmission, transmission_categories
 from dui.audit.models import AuditAction
 from dui.comptes import policy
-from dui.structures.models import Etablissement
+from dui.structures.models import Etablissement, Unite
 from dui.usagers.access import record_context, usager_get_for
 from dui.usagers.identite import IdentiteError
 from dui.usagers.models import PriseEnCharge, Usager
@@ -41,9 +42,19 @@ def _page(request: HttpRequest, qs: QuerySet[Transmission]) -> Page:
 
 
 def _filtered(
-    request: HttpRequest, qs: QuerySet[Transmission], categories: list[str], auteurs: Any
+    request: HttpRequest,
+    qs: QuerySet[Transmission],
+    categories: list[str],
+    auteurs: Any,
+    unites: list[tuple[int, str]] | None = None,
 ) -> tuple[FiltreTransmissionsForm, QuerySet[Transmission]]:
-    form = FiltreTransmissionsForm(request.GET or None, categories=categories, auteurs=auteurs)
+    form: FiltreTransmissionsForm
+    if unites is None:
+        form = FiltreTransmissionsForm(request.GET or None, categories=categories, auteurs=auteurs)
+    else:
+        form = FiltreEtablissementForm(
+            request.GET or None, categories=categories, auteurs=auteurs, unites=unites
+        )
     if form.is_bound and form.is_valid():
         qs = timeline.apply_filters(qs, form.cleaned_data)
     elif form.is_bound:
@@ -215,8 +226,13 @@ def _etablissement_list(request: HttpRequest, *, handover: bool) -> HttpResponse
     since = services.handover_since(request.user) if handover else None
     categories = timeline.categories_in(request.user, etab)
     auteurs = get_user_model().objects.filter(affectations__etablissement=etab).distinct()
+    unites = list(Unite.objects.filter(etablissement=etab).order_by("nom").values_list("pk", "nom"))
     form, qs = _filtered(
-        request, timeline.for_etablissement(request.user, etab, since), categories, auteurs
+        request,
+        timeline.for_etablissement(request.user, etab, since),
+        categories,
+        auteurs,
+        unites,
     )
     page = _page(request, qs)
     audit.record(

@@ -60,3 +60,28 @@ def transmission_args(world: Any, *, urgent: bool = False) -> list[Any]:
     """URL args [usager, transmission] for tests/test_policy_matrix.py (a soins note)."""
     t = make_transmission(world.usager, world.target, world.etab, is_urgent=urgent)
     return [world.usager.pk, t.pk]
+
+
+def make_partenaire(etab: Any, **kwargs: Any) -> Any:
+    """A partner of `etab` under a convention in force (created directly: test data)."""
+    import datetime
+
+    from dui.accompagnement.models import Partenaire
+
+    values: dict[str, Any] = {
+        "nom": "SSIAD du Rhône",
+        "siret": "73282932000074",
+        "convention_debut": datetime.date(2025, 1, 1),
+    }
+    values.update(kwargs)
+    return Partenaire.objects.create(etablissement=etab, **values)
+
+
+def partage_args(world: Any) -> list[Any]:
+    """URL args [usager, partage] for tests/test_policy_matrix.py (a soins note, shared)."""
+    t = make_transmission(world.usager, world.target, world.etab, partage_cahier_liaison=True)
+    return [world.usager.pk, t.partages.get().pk]
+
+
+def partenaire_args(world: Any) -> list[Any]:
+    return [make_partenaire(world.etab).pk]

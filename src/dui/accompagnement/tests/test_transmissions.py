@@ -287,5 +287,7 @@ def test_the_cahier_de_liaison_flag_is_kept_and_shown(login, usager, collegue, e
     t = Transmission.objects.get()
     page = login(collegue).get(reverse("accompagnement:transmissions", args=[usager.pk]))
     assert t.partage_cahier_liaison and "Cahier de liaison" in page.content.decode()
-    entry = Entree.objects.get(action=AuditAction.CREATE, object_id=str(t.pk))
+    entry = Entree.objects.get(
+        action=AuditAction.CREATE, object_type="accompagnement.transmission", object_id=str(t.pk)
+    )
     assert entry.details["cahier_liaison"] is True
