@@ -4,7 +4,8 @@
 On a throwaway PostgreSQL cluster (the one `make test` uses, tools/testrun.py) when a server
 is installed, with 100 000 persons by default; on a SQLite file otherwise, with fewer persons
 and a note, since the targets are set on PostgreSQL. The cluster or file is removed in every
-case. Prints the figures of bench/demo_scale.py, then of bench/search_bench.py.
+case. Prints the figures of bench/demo_scale.py, bench/search_bench.py, then
+bench/transmissions_bench.py (10 000 000 transmissions on PostgreSQL by default).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _raise_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def run_all(url: str, usagers: int, samples: int) -> int:
+def run_all(url: str, usagers: int, samples: int, transmissions: int) -> int:
     env = {**os.environ, "DUI_DATABASE_URL": url}
     banner("Migrations")
     code = call([PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0"], env=env)
@@ -41,6 +42,12 @@ def run_all(url: str, usagers: int, samples: int) -> int:
         banner("Recherche par nom et contrôle de doublons (bench/search_bench.py)")
         cmd = [PYTHON, "bench/search_bench.py", "--usagers", str(usagers)]
         code = call([*cmd, "--samples", str(samples)], env=env)
+    if code == 0:
+        banner(f"Transmissions : {transmissions} écrites, fil d'une personne et relève")
+        cmd = [PYTHON, "bench/transmissions_bench.py", "--usagers", str(usagers)]
+        code = call(
+            [*cmd, "--transmissions", str(transmissions), "--samples", str(samples)], env=env
+        )
     return code
 
 
@@ -49,6 +56,8 @@ def main() -> int:
     parser.add_argument("--usagers", type=int, default=100_000, help="sur PostgreSQL")
     parser.add_argument("--sqlite-usagers", type=int, default=10_000, help="sur SQLite")
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--transmissions", type=int, default=10_000_000, help="sur PostgreSQL")
+    parser.add_argument("--sqlite-transmissions", type=int, default=200_000, help="sur SQLite")
     parser.add_argument("--db", choices=("auto", "postgresql", "sqlite"), default="auto")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _raise_on_signal)
@@ -70,7 +79,12 @@ def main() -> int:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        return run_all(f"sqlite:///{folder / 'bench.sqlite3'}", args.sqlite_usagers, args.samples)
+        return run_all(
+            f"sqlite:///{folder / 'bench.sqlite3'}",
+            args.sqlite_usagers,
+            args.samples,
+            args.sqlite_transmissions,
+        )
 
     bindir, major = found
     cluster = Cluster(bindir)
@@ -83,7 +97,7 @@ def main() -> int:
 
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute("CREATE DATABASE dui")
-        return run_all(cluster.url, args.usagers, args.samples)
+        return run_all(cluster.url, args.usagers, args.samples, args.transmissions)
     except (subprocess.CalledProcessError, OSError) as exc:
         print(f"ÉCHEC : le cluster PostgreSQL n'a pas démarré ({exc}).")
         return 3
