@@ -27,6 +27,7 @@ from dui.interop.cda import body, codes, pdf
 from dui.interop.cda.header import (
     INS,
     Entete,
+    MedecinTraitant,
     Patient,
     Professionnel,
     Structure,
@@ -153,6 +154,7 @@ class _Contenu:
     signe_le: datetime.datetime | None = None
     structure_dlu: dict[str, Any] | None = None
     variante: str = "ehpad"
+    medecin_traitant: MedecinTraitant | None = None
 
 
 def _as_datetime(d: datetime.date) -> datetime.datetime:
@@ -178,6 +180,8 @@ def _evaluation(usager: Any, user: Any, now: datetime.datetime, src: dict) -> _C
     evaluation = src.get("evaluation")
     if evaluation is None or evaluation.usager_id != usager.pk:
         raise CDAError("Choisissez une évaluation de cette personne.")
+    if not evaluation.signee:
+        raise CDAError("Seule une évaluation signée peut être transmise.")
     etab = _etablissement(usager, user, src.get("etablissement"))
     items = {i.code: i for i in evaluation.grille.items.all()}
     lignes = []
@@ -323,6 +327,18 @@ def _dlu(usager: Any, user: Any, now: datetime.datetime, src: dict) -> _Contenu:
         signe_le=dlu.valide_le,
         structure_dlu=dlu.donnees or {},
         variante=dlu.variante,
+        medecin_traitant=_medecin(dlu.donnees or {}),
+    )
+
+
+def _medecin(donnees: dict[str, Any]) -> MedecinTraitant:
+    m = donnees.get("medecin_traitant") or {}
+    rpps = "".join(ch for ch in str(m.get("rpps") or "") if ch.isdigit())
+    return MedecinTraitant(
+        nom=str(m.get("nom") or "").strip(),
+        rpps=rpps if len(rpps) == 11 else "",
+        telephone=str(m.get("telephone") or "").strip(),
+        adresse=str(m.get("adresse") or "").strip(),
     )
 
 
@@ -365,7 +381,10 @@ def generer(kind: str, usager: Any, user: Any, **source: Any) -> GeneratedDocume
     sejour = contenu.prise_en_charge
     if sejour is None:
         sejour = usager.prises_en_charge.filter(etablissement=etab).order_by("-date_debut").first()
-    signataire = contenu.signataire
+    # The CI-SIS requires a legalAuthenticator: the signer of the content when there is one
+    # (evaluation, DLU, projet), else the professional who issues the document now.
+    signataire = contenu.signataire or user
+    signe_le = contenu.signe_le if contenu.signataire is not None else now
     entete = Entete(
         type=type_cda,
         titre=contenu.titre,
@@ -381,9 +400,10 @@ def generer(kind: str, usager: Any, user: Any, **source: Any) -> GeneratedDocume
         acte_fin=contenu.acte_fin,
         sejour_debut=sejour.date_debut if sejour else None,
         sejour_fin=sejour.date_fin if sejour else None,
-        signataire=professionnel(signataire, etab) if signataire is not None else None,
-        signe_le=contenu.signe_le,
+        signataire=professionnel(signataire, etab),
+        signe_le=signe_le or now,
         remplace_oid=remplace,
+        medecin_traitant=contenu.medecin_traitant,
         template_ids=((codes.TEMPLATE_DLU, codes.TEMPLATE_DLU_VERSION),)
         if type_cda.structure
         else (),

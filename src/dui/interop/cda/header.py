@@ -77,6 +77,16 @@ class Professionnel:
 
 
 @dataclass(frozen=True)
+class MedecinTraitant:
+    """The médecin traitant (participant INF, functionCode PCP), as the DLU model asks."""
+
+    nom: str = ""
+    rpps: str = ""
+    telephone: str = ""
+    adresse: str = ""
+
+
+@dataclass(frozen=True)
 class Entete:
     type: codes.TypeCDA
     titre: str
@@ -95,6 +105,7 @@ class Entete:
     signataire: Professionnel | None = None
     signe_le: datetime.datetime | None = None
     remplace_oid: str = ""  # id of the version this one replaces (relatedDocument RPLC)
+    medecin_traitant: MedecinTraitant | None = None
     template_ids: tuple[tuple[str, str | None], ...] = field(default=())
 
 
@@ -195,6 +206,34 @@ def _record_target(doc: etree._Element, p: Patient) -> None:
         sub(addr, "county", p.lieu_naissance)
 
 
+def _medecin_traitant(doc: etree._Element, m: MedecinTraitant, depuis: datetime.datetime) -> None:
+    participant = sub(doc, "participant", typeCode="INF")
+    sub(
+        participant,
+        "functionCode",
+        code="PCP",
+        displayName="Médecin Traitant",
+        codeSystem="2.16.840.1.113883.5.88",
+    )
+    period = sub(participant, "time", **{f"{{{NS_XSI}}}type": "IVL_TS"})
+    sub(period, "low", value=ts(depuis))
+    entity = sub(participant, "associatedEntity", classCode="PROV")
+    if m.rpps:  # optional in CI-SISParticipant, but with root and extension when present
+        sub(entity, "id", root=codes.OID_ID_NAT_PS, extension=f"8{m.rpps}")
+    addr = sub(entity, "addr")
+    if m.adresse:
+        sub(addr, "streetAddressLine", m.adresse)
+    else:
+        addr.set("nullFlavor", "NASK")
+    if m.telephone:
+        sub(entity, "telecom", value=f"tel:{m.telephone.replace(' ', '')}", use="WP")
+    name = sub(sub(entity, "associatedPerson"), "name")
+    if m.nom:
+        sub(name, "family", m.nom)
+    else:
+        sub(name, "family", nullFlavor="UNK")
+
+
 def construire_entete(e: Entete) -> etree._Element:
     """The ClinicalDocument element with its whole header (the caller appends the body)."""
     doc = etree.Element(q("ClinicalDocument"), nsmap=NSMAP)  # type: ignore[arg-type]
@@ -244,6 +283,9 @@ def construire_entete(e: Entete) -> etree._Element:
         sub(legal, "time", value=ts(e.signe_le))
         sub(legal, "signatureCode", code="S")
         _assigned(legal, "assignedEntity", e.signataire, e.structure)
+
+    if e.medecin_traitant is not None:
+        _medecin_traitant(doc, e.medecin_traitant, e.acte_debut)
 
     event = sub(sub(doc, "documentationOf"), "serviceEvent")
     sub(

@@ -177,15 +177,33 @@ def test_dlu_body_has_the_cisis_sections_and_the_content(usager, referent, etab)
     assert h["signataire"]["nom"] == referent.nom
 
 
-def test_signed_evaluation_has_a_legal_authenticator_and_a_draft_none(usager, referent):
-    signed = generer(
-        "evaluation", usager, referent, evaluation=make_evaluation(usager, referent, signed=True)
+def test_the_legal_authenticator_is_the_signer_else_the_issuer(usager, referent, collegue, etab):
+    evaluation = make_evaluation(usager, collegue, signed=True)
+    signed = lire_entete(generer("evaluation", usager, referent, evaluation=evaluation).cda)
+    assert signed["signataire"]["nom"] == collegue.nom
+    assert signed["auteur"]["nom"] == referent.nom
+    letter = lire_entete(generer("lettre_entree", usager, referent).cda)
+    assert letter["signataire"]["nom"] == referent.nom
+
+
+def test_a_draft_evaluation_is_not_sent(usager, referent):
+    draft = make_evaluation(usager, referent, signed=False)
+    with pytest.raises(CDAError, match="évaluation signée"):
+        generer("evaluation", usager, referent, evaluation=draft)
+
+
+def test_the_dlu_names_the_medecin_traitant(usager, referent, etab):
+    dlu = _dlu(usager, referent, etab)
+    dlu.donnees["medecin_traitant"].update(
+        {"nom": "Dr Medioni", "rpps": "10003456789", "telephone": "01 47 15 00 00"}
     )
-    draft = generer(
-        "evaluation", usager, referent, evaluation=make_evaluation(usager, referent, signed=False)
-    )
-    assert lire_entete(signed.cda)["signataire"]["nom"] == referent.nom
-    assert lire_entete(draft.cda)["signataire"] == {}
+    dlu.save()
+    root = etree.fromstring(generer("dlu", usager, referent, dlu=dlu).cda)
+    participant = root.find("h:participant[@typeCode='INF']", XP)
+    assert participant.find("h:functionCode", XP).get("code") == "PCP"
+    entity = participant.find("h:associatedEntity", XP)
+    assert entity.find("h:id", XP).get("extension") == "810003456789"
+    assert entity.find("h:associatedPerson/h:name/h:family", XP).text == "Dr Medioni"
 
 
 def test_author_without_rpps_gets_the_structure_internal_id(usager, referent, etab):
