@@ -707,6 +707,99 @@ TABLE: dict[str, Row] = {
         ),
         outcome({c for c, p in PROFILS.items() if p[-1].get("administratif") == "w"}),
     ),
+    # DMP (dmp engineer): the tab (consent state, sending states) for soins readers of the
+    # établissement; consulting the DMP (ITI-18 list, ITI-43 open) for medical readers only
+    # (the document view needs uid/repo parameters: 404 without them, whoever asks);
+    # recording consent, sending and retrying are POST only; the failure list for those who
+    # write soins data in their current établissement (AUTRE: in theirs).
+    "dmp:documents": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "soins" in cats
+            }
+        ),
+    ),
+    "dmp:consulter": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "medical" in cats
+            }
+        ),
+    ),
+    "dmp:ouvrir": Row(lambda w: [w.usager.pk], outcome(set())),
+    "dmp:consentement": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405)),
+    "dmp:envoyer": Row(lambda w: [w.usager.pk, 1], outcome(_EVERYONE, ok=405)),
+    "dmp:relancer": Row(lambda w: [1], outcome(_EVERYONE, ok=405)),
+    "dmp:echecs": Row(
+        no_args,
+        outcome({c for c, p in PROFILS.items() if p[-1].get("soins") == "w"} | {AUTRE}),
+    ),
+    # DLU (dlu engineer): care data. The tab and its versions for soins readers of the
+    # établissement; the draft form for soins writers (it redirects to the tab when there is
+    # no draft); printing the DLU and the fiche de transfert for health professionals who read
+    # soins data (not direction, chef de service, home-care workers); preparing and validating
+    # are POST only; the review list for soins readers of the current établissement.
+    "dlu:dlu": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "soins" in cats
+            }
+        ),
+    ),
+    "dlu:version": Row(
+        lambda w: __import__("dui.dlu.tests.dossier", fromlist=["_"]).matrix_args(w),
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "soins" in cats
+            }
+        ),
+    ),
+    **{
+        name: Row(
+            args,
+            outcome(
+                {
+                    c
+                    for c, (_, perim, sante, *_r, cats) in PROFILS.items()
+                    if perim == "etablissement" and sante and "soins" in cats
+                }
+            ),
+        )
+        for name, args in [
+            (
+                "dlu:pdf",
+                lambda w: __import__("dui.dlu.tests.dossier", fromlist=["_"]).matrix_args(w),
+            ),
+            ("dlu:transfert", lambda w: [w.usager.pk]),
+        ]
+    },
+    "dlu:modifier": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and cats.get("soins") == "w"
+            },
+            ok=302,
+        ),
+    ),
+    "dlu:demarrer": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405, anonymous=405)),
+    "dlu:valider": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405, anonymous=405)),
+    "dlu:revue": Row(
+        no_args, outcome({c for c, p in PROFILS.items() if "soins" in p[-1]} | {AUTRE})
+    ),
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),

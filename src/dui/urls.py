@@ -11,6 +11,7 @@ urlpatterns = [
     path("usagers/", include("dui.projet.urls")),
     path("usagers/", include("dui.dlu.urls")),
     path("usagers/", include("dui.documents.urls")),
+    path("usagers/", include("dui.interop.dmp.urls")),
     path("journal/", include("dui.audit.urls")),
 ]
 

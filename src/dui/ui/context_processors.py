@@ -58,6 +58,8 @@ _NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("projets", "Projets personnalisés", "projet:echeances", ("projet:echeances",)),
     # The medication round and the untraced doses: care roles (dui.soins.home).
     ("tournee", "Tournée des médicaments", "soins:tournee", ("soins:tournee", "soins:doses_")),
+    # Sends to the DMP refused, in error or waiting for a retry: care staff (interop/dmp).
+    ("dmp_echecs", "Envois DMP à traiter", "dmp:echecs", ("dmp:echecs",)),
     ("journal", "Journal d'accès", "audit:journal", ("audit:",)),
     ("administration", "Structures", "structures:list", ("structures:",)),
     ("administration", "Comptes", "comptes_admin:users", ("comptes_admin:",)),
@@ -94,6 +96,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "identitovigilance": policy.may_manage_identities(user),
         "projets": coordinates_here(request),
         "tournee": traces_here(request),
+        "dmp_echecs": bool(current_rights and "soins" in current_rights.ecriture),
         # The établissement's transmissions and the handover view (accompagnement).
         "transmissions": bool(
             current_rights

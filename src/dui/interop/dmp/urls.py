@@ -1,0 +1,4 @@
+from dui.interop.dmp import views
+
+app_name = "dmp"
+urlpatterns = views.urlpatterns
