@@ -151,19 +151,18 @@ def _build(actor: Any, usager: Any, stage: int, today: datetime.date) -> None:
 
 def populate(organisme: Any, rng: random.Random, today: datetime.date | None = None) -> None:
     today = today or timezone.localdate()
-    for etab in organisme.etablissements.order_by("pk"):
-        coordinator = next(
-            (
-                a.user
-                for code in COORDINATEURS
-                for a in Affectation.objects.filter(
-                    etablissement=etab, role__code=code, actif=True
-                ).select_related("user")[:1]
-            ),
-            None,
-        )
-        if coordinator is None:
-            continue
+    # One query for the coordinators of every établissement (the query count of the demo
+    # must not grow with the number of établissements).
+    coordinators: dict[int, Any] = {}
+    rank = {code: i for i, code in enumerate(COORDINATEURS)}
+    for a in sorted(
+        Affectation.objects.filter(
+            etablissement__organisme=organisme, role__code__in=COORDINATEURS, actif=True
+        ).select_related("user", "role", "etablissement"),
+        key=lambda a: (rank[a.role.code], a.pk),
+    ):
+        coordinators.setdefault(a.etablissement_id, (a.etablissement, a.user))
+    for etab, coordinator in coordinators.values():
         stays = list(
             PriseEnCharge.objects.filter(
                 etablissement=etab, date_fin__isnull=True, date_debut__lte=today
