@@ -65,9 +65,7 @@ def _somme_result(grille: Grille, reponses: Mapping[str, Any]) -> tuple[dict[str
     points: dict[str, int] = {}
     for item in grille.items.all():
         if item.code not in reponses:
-            raise EvaluationError(
-                f"Évaluation incomplète : « {item.libelle} » n'a pas de réponse."
-            )
+            raise EvaluationError(f"Évaluation incomplète : « {item.libelle} » n'a pas de réponse.")
         option = next(o for o in item.echelle["options"] if o["code"] == reponses[item.code])
         points[item.code] = int(option["points"])
         total += points[item.code]
@@ -172,6 +170,8 @@ def evaluation_create(
     """Start a draft evaluation of the person with a grid (and its first answers)."""
     with transaction.atomic():
         ensure_writable(usager)
+        # The grid as it is now: it may have been replaced since the form was shown.
+        grille = Grille.objects.get(pk=grille.pk)
         if not grille.actif or grille.statut != StatutGrille.PUBLIEE:
             raise EvaluationError("Cette grille n'est plus utilisée.")
         if not grille_offered(grille, usager):
