@@ -71,7 +71,18 @@ def _document(template: str, context: dict[str, Any]) -> Any:
     return HTML(string=html, url_fetcher=_fetcher()).render()
 
 
-def _section(donnees: dict[str, Any], code: str) -> dict[str, Any]:
+# Free texts of the secondary sections are cut in print beyond this length (the screen and
+# the exported document keep them whole): the DLU must stay readable in a minute.
+LIMITE_TEXTE = 350
+
+
+def _court(value: str, limite: int | None) -> str:
+    if limite is None or len(value) <= limite:
+        return value
+    return value[:limite].rsplit(" ", 1)[0] + " […] (suite dans le DLU en ligne)"
+
+
+def _section(donnees: dict[str, Any], code: str, limite: int | None = None) -> dict[str, Any]:
     section = schema.SECTIONS_PAR_CODE[code]
     values = donnees.get(code) or {}
     champs = []
@@ -91,19 +102,22 @@ def _section(donnees: dict[str, Any], code: str) -> dict[str, Any]:
             champs.append(
                 {
                     "label": champ.libelle,
-                    "value": texte(champ, value),
+                    "value": _court(texte(champ, value), limite),
                     "oui_non": champ.type == schema.OUI_NON,
                     "raw": value,
                 }
             )
-    return {"code": code, "titre": section.titre, "champs": champs}
+    # Rough height in lines: short sections are kept whole in print (no heading left
+    # alone at the bottom of a column), long ones may flow.
+    lignes = sum(len(c["rows"]) + 1 if "rows" in c else 1 + len(c["value"]) // 70 for c in champs)
+    return {"code": code, "titre": section.titre, "champs": champs, "court": lignes <= 20}
 
 
 def _presents(donnees: dict[str, Any]) -> list[dict[str, Any]]:
     """Per state section: the yes/no items answered "oui", and the other filled fields."""
     result = []
     for code in ETAT:
-        s = _section(donnees, code)
+        s = _section(donnees, code, LIMITE_TEXTE)
         oui = [c["label"] for c in s["champs"] if c.get("oui_non") and c["raw"] == schema.OUI]
         autres = [c for c in s["champs"] if not c.get("oui_non")]
         if oui or autres:
@@ -133,7 +147,11 @@ def contexte(dlu_or_donnees: DLU | dict[str, Any], variante: str | None = None) 
         "allergies": _section(donnees, "allergies"),
         "etat": _presents(donnees),
         "contacts": [s for c in CONTACTS if (s := _section(donnees, c))["champs"]],
-        "autres": [s for c in codes if c not in IGNOREES and (s := _section(donnees, c))["champs"]],
+        "autres": [
+            s
+            for c in codes
+            if c not in IGNOREES and (s := _section(donnees, c, LIMITE_TEXTE))["champs"]
+        ],
         "annexes": [c["label"] for c in annexes["champs"] if c["raw"] == schema.OUI],
     }
 

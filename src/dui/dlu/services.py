@@ -38,6 +38,11 @@ CATEGORIES_DLU = {
 }
 
 
+# Habits worth reading in an emergency: how to talk to the person, what they eat and drink,
+# how they sleep, beliefs that bear on care (e.g. refusal of transfusion), who matters.
+DOMAINES_URGENCE = ("communication", "repas", "sommeil", "religion", "personnes")
+
+
 class DLUError(Exception):
     """A refused change, with the French message shown to the person."""
 
@@ -260,7 +265,7 @@ def prefill(
     if habitudes:
         lignes = []
         for code, label in DomaineHabitude.choices:
-            h = habitudes.get(code)
+            h = habitudes.get(code) if code in DOMAINES_URGENCE else None
             if h is None:
                 continue
             texte = h.description

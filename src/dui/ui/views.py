@@ -18,6 +18,7 @@ from dui.audit.models import Entree
 from dui.comptes import policy
 from dui.comptes.middleware import SESSION_KEY
 from dui.comptes.models import Affectation
+from dui.dlu.home import bloc_revue as _bloc_dlu
 from dui.projet.home import bloc_projets as _bloc_projets
 from dui.soins.home import bloc_tournee as _bloc_tournee
 from dui.usagers.models import Usager
@@ -136,9 +137,9 @@ _PERSONNES = [_bloc_personnes, _bloc_identitovigilance, _bloc_droits, _bloc_proj
 HOME_BLOCKS: dict[str, list[Any]] = {
     "direction": _PERSONNES,
     "chef_service": _PERSONNES,
-    "medecin": [*_PERSONNES, _bloc_tournee],
-    "infirmier": [*_PERSONNES, _bloc_tournee],
-    "soignant": [*_PERSONNES, _bloc_tournee],
+    "medecin": [*_PERSONNES, _bloc_tournee, _bloc_dlu],
+    "infirmier": [*_PERSONNES, _bloc_tournee, _bloc_dlu],
+    "soignant": [*_PERSONNES, _bloc_tournee, _bloc_dlu],
     "educatif": _PERSONNES,
     "psychologue": _PERSONNES,
     "paramedical": _PERSONNES,

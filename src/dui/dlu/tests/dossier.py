@@ -249,3 +249,22 @@ def completer_a_la_main(donnees: dict[str, Any], *, lourd: bool = False) -> dict
     d["annexes"].update(dlu_009="oui", dlu_010="oui", dlu_011="oui", dlu_015="oui")
     d["commentaires"]["texte"] = "Aime qu'on l'appelle par son prénom." + long
     return d
+
+
+def matrix_args(w: Any) -> list[Any]:
+    """URL args of a DLU version page for the policy matrix: a validated version 1."""
+    from dui.dlu import schema
+    from dui.dlu.models import DLU, StatutDLU
+
+    dlu = DLU.objects.create(
+        usager=w.usager,
+        numero=1,
+        statut=StatutDLU.VALIDE,
+        etablissement=w.etab,
+        donnees=schema.vide(),
+        cree_par=w.target,
+        modifie_par=w.target,
+        valide_par=w.target,
+        valide_le=timezone.now(),
+    )
+    return [w.usager.pk, dlu.numero]

@@ -46,9 +46,10 @@ def test_prefill_from_full_record(medecin, usager):
     assert "Morphine" in medicaments and "Paracétamol" in medicaments
     morphine = next(t for t in d["traitements"]["liste"] if t["medicament"] == "Morphine")
     assert morphine["si_besoin"] == "douleur > 5"
-    assert d["traitements"]["date_derniere_prescription"] == (
-        timezone.localdate() - datetime.timedelta(days=10)
-    ).isoformat()
+    assert (
+        d["traitements"]["date_derniere_prescription"]
+        == (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
+    )
     assert "Dr Bernard Martin" in d["traitements"]["prescripteur"]
     # Family history is not a DLU item; medical and surgical history are.
     libelles = [a["libelle"] for a in d["antecedents"]["liste"]]
@@ -104,7 +105,9 @@ def test_validation_freezes_and_next_edit_starts_new_version(medecin, usager):
 
     with pytest.raises(services.DLUError, match="validée"):
         services.enregistrer(
-            actor=medecin, dlu=dlu, donnees={"commentaires": {"texte": "x"}},
+            actor=medecin,
+            dlu=dlu,
+            donnees={"commentaires": {"texte": "x"}},
             expected_version=dlu.version,
         )
     dlu.refresh_from_db()
@@ -124,13 +127,17 @@ def test_stale_save_refused(referent, collegue, usager):
     dlu = services.demarrer(actor=referent, usager=usager)
     shown = dlu.version
     services.enregistrer(
-        actor=referent, dlu=dlu,
-        donnees={"commentaires": {"texte": "Premier"}}, expected_version=shown,
+        actor=referent,
+        dlu=dlu,
+        donnees={"commentaires": {"texte": "Premier"}},
+        expected_version=shown,
     )
     with pytest.raises(services.DLUConflict, match="modifié par Rita Référente"):
         services.enregistrer(
-            actor=collegue, dlu=dlu,
-            donnees={"commentaires": {"texte": "Second"}}, expected_version=shown,
+            actor=collegue,
+            dlu=dlu,
+            donnees={"commentaires": {"texte": "Second"}},
+            expected_version=shown,
         )
     dlu.refresh_from_db()
     assert dlu.donnees["commentaires"]["texte"] == "Premier"
@@ -180,9 +187,7 @@ def test_form_parse_accepts_french_dates():
 def _valide_il_y_a(usager, user, jours):
     dlu = services.demarrer(actor=user, usager=usager)
     dlu = services.valider(actor=user, dlu=dlu, expected_version=dlu.version)
-    DLU.objects.filter(pk=dlu.pk).update(
-        valide_le=timezone.now() - datetime.timedelta(days=jours)
-    )
+    DLU.objects.filter(pk=dlu.pk).update(valide_le=timezone.now() - datetime.timedelta(days=jours))
     return dlu
 
 
@@ -190,7 +195,8 @@ def test_yearly_review(etab, autre_etab, medecin, usager):
     ancien = PriseEnChargeFactory(etablissement=etab).usager
     recent = PriseEnChargeFactory(etablissement=etab).usager
     sorti = PriseEnChargeFactory(
-        etablissement=etab, date_debut=datetime.date(2020, 1, 1),
+        etablissement=etab,
+        date_debut=datetime.date(2020, 1, 1),
         date_fin=datetime.date(2021, 1, 1),
     ).usager
     ime = PriseEnChargeFactory(etablissement=autre_etab).usager
