@@ -800,6 +800,29 @@ TABLE: dict[str, Row] = {
     "dlu:revue": Row(
         no_args, outcome({c for c, p in PROFILS.items() if "soins" in p[-1]} | {AUTRE})
     ),
+    # Evaluation grids defined by administrators (grilles engineer): administrators, each
+    # for the grids of their own établissements; changes are POST only.
+    "accompagnement:grilles": Row(no_args, outcome(_ADMIN_ANYWHERE)),
+    "accompagnement:grille_new": Row(no_args, outcome(_ADMIN_ANYWHERE)),
+    "accompagnement:grille": Row(
+        lambda w: __import__(
+            "dui.accompagnement.tests.factories_grilles", fromlist=["_"]
+        ).matrix_grille(w),
+        outcome(_ADMIN_OF_ETAB),
+    ),
+    **{
+        name: Row(
+            lambda w: __import__(
+                "dui.accompagnement.tests.factories_grilles", fromlist=["_"]
+            ).matrix_grille(w),
+            outcome(_EVERYONE, ok=405),
+        )
+        for name in (
+            "accompagnement:grille_version",
+            "accompagnement:grille_retirer",
+            "accompagnement:grille_supprimer",
+        )
+    },
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),

@@ -63,6 +63,13 @@ _NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("journal", "Journal d'accès", "audit:journal", ("audit:",)),
     ("administration", "Structures", "structures:list", ("structures:",)),
     ("administration", "Comptes", "comptes_admin:users", ("comptes_admin:",)),
+    # Evaluation grids defined by administrators (dui.accompagnement.views_grilles).
+    (
+        "administration",
+        "Grilles d'évaluation",
+        "accompagnement:grilles",
+        ("accompagnement:grille",),
+    ),
 ]
 
 
