@@ -5,7 +5,8 @@ On a throwaway PostgreSQL cluster (the one `make test` uses, tools/testrun.py) w
 is installed, with 100 000 persons by default; on a SQLite file otherwise, with fewer persons
 and a note, since the targets are set on PostgreSQL. The cluster or file is removed in every
 case. Prints the figures of bench/demo_scale.py, bench/search_bench.py, then
-bench/transmissions_bench.py (10 000 000 transmissions on PostgreSQL by default).
+bench/transmissions_bench.py (10 000 000 transmissions on PostgreSQL by default), then
+bench/cda_bench.py (CDA R2 generation).
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ def run_all(url: str, usagers: int, samples: int, transmissions: int) -> int:
         code = call(
             [*cmd, "--transmissions", str(transmissions), "--samples", str(samples)], env=env
         )
+    if code == 0:
+        banner("Documents CDA R2 : DLU et lettre de liaison (bench/cda_bench.py)")
+        code = call([PYTHON, "bench/cda_bench.py", "--samples", "30"], env=env)
     return code
 
 

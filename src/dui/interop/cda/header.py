@@ -28,7 +28,7 @@ def q(tag: str) -> str:
     return f"{{{NS}}}{tag}"
 
 
-def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> Any:
+def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str | None) -> Any:
     el = etree.SubElement(parent, q(tag), {k: v for k, v in attrs.items() if v is not None})
     if text is not None:
         el.text = text

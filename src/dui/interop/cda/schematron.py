@@ -58,7 +58,8 @@ def _resolve_includes(element: etree._Element, base: Path) -> None:
 
 def _substitute(text: str, params: dict[str, str]) -> str:
     for name in sorted(params, key=len, reverse=True):
-        text = re.sub(rf"\${re.escape(name)}(?![\w.-])", lambda _m, n=name: params[n], text)
+        value = params[name]
+        text = re.sub(rf"\${re.escape(name)}(?![\w.-])", lambda _m, v=value: v, text)  # type: ignore[misc]
     return text
 
 
