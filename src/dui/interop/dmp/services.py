@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +45,11 @@ class DMPRegleError(ValueError):
 
 
 def _base_backoff() -> datetime.timedelta:
-    return datetime.timedelta(seconds=float(getattr(settings, "DMP_RETRY_BASE_SECONDS", 60)))
+    """settings.DMP_RETRY_BASE_SECONDS, else DUI_DMP_RETRY_BASE_SECONDS, else one minute."""
+    seconds = getattr(settings, "DMP_RETRY_BASE_SECONDS", None)
+    if seconds is None:
+        seconds = os.environ.get("DUI_DMP_RETRY_BASE_SECONDS") or 60
+    return datetime.timedelta(seconds=float(seconds))
 
 
 def delai_nouvel_essai(tentative: int) -> datetime.timedelta:

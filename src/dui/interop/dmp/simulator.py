@@ -8,7 +8,8 @@ inconsistent patient ids (XDSPatientIdDoesNotMatch), metadata outside the value 
 (XDSRegistryMetadataError), hash or size differing from the document
 (XDSRepositoryMetadataError), malformed uniqueId (XDSDocumentUniqueIdError), another
 content under a known uniqueId (XDSNonIdenticalHash), missing document (XDSMissingDocument),
-and a missing, unsigned, untrusted or expired VIHF (SOAP fault wsse:*). The same document
+and a missing, unsigned, untrusted or expired VIHF (SOAP fault wsse:*). Outages can be
+injected (`disponible`, `taux_panne_avant`, `taux_panne_apres`). The same document
 sent again (same uniqueId and hash) is answered XDSDuplicateUniqueIdInRegistry and not
 stored twice: `registre.recus` counts the documents stored once.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import random
 import re
 import ssl
 import threading
@@ -144,6 +146,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _unavailable(self) -> None:
+        self.send_response(503)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def _fault(self, subcode: str, reason: str, *, status: int = 400) -> None:
         code = "soap:Sender" if status < 500 else "soap:Receiver"
         self._send(status, soap.fault(code, subcode, reason))
@@ -151,10 +158,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)
         data = self.rfile.read(length)
-        if not self.server.disponible:
-            self.send_response(503)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+        if not self.server.disponible or self.server.panne("avant"):
+            self._unavailable()
             return
         try:
             message = soap.read(data, self.headers.get("Content-Type", ""))
@@ -279,6 +284,10 @@ class _Handler(BaseHTTPRequestHandler):
                 if cible:
                     target = registre.documents[registre.par_entree[cible]]
                     target.fiche = target.fiche.with_(statut=md.DEPRECATED)
+        if self.server.panne("apres"):
+            # Stored, but the answer is lost: the sender sees an outage and sends again.
+            self._unavailable()
+            return
         self._send(200, soap.iti41_response(soap.SUCCESS, []))
 
     def _check_cda(self, contenu: bytes, fiche: md.FicheDocument) -> list[ErreurRegistre]:
@@ -408,6 +417,13 @@ class DMPSimulator(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.registre = registre if registre is not None else Registre()
         self.disponible = True
+        # Fault injection (benchmarks, tests): share of requests answered 503 before being
+        # processed, and share of accepted submissions whose answer is lost (503 after
+        # storing): a faithful sender retries both without creating a duplicate.
+        self.taux_panne_avant = 0.0
+        self.taux_panne_apres = 0.0
+        self._rng = random.Random(20261122)  # noqa: S311 - fault injection, not security
+        self._rng_lock = threading.Lock()
         self.vihf_ca = vihf_ca or client_ca
         if not self.vihf_ca:
             raise ValueError("Le simulateur DMP vérifie le VIHF : indiquez l'AC de confiance.")
@@ -419,6 +435,13 @@ class DMPSimulator(ThreadingHTTPServer):
                 context.verify_mode = ssl.CERT_REQUIRED
                 context.load_verify_locations(client_ca)
             self.socket = context.wrap_socket(self.socket, server_side=True)
+
+    def panne(self, moment: str) -> bool:
+        rate = self.taux_panne_avant if moment == "avant" else self.taux_panne_apres
+        if rate <= 0:
+            return False
+        with self._rng_lock:
+            return self._rng.random() < rate
 
     @property
     def base_url(self) -> str:

@@ -329,3 +329,15 @@ def test_simulate_dmp_command_serves_the_client(tmp_path, dmp_pki):
         sim.DMPSimulator.serve_forever = original
         if "server" in started:
             started["server"].shutdown()
+
+
+def test_a_lost_answer_is_retried_without_a_duplicate(dmp):
+    server, config = dmp
+    server.taux_panne_apres = 1.0
+    soumission = client.soumission_pour(cda(), ids(), config=config)
+    with pytest.raises(DMPErreurTechnique):
+        client.fournir_documents(soumission, contexte(), config)
+    assert server.registre.recus == 1  # stored although the sender saw an outage
+    server.taux_panne_apres = 0.0
+    assert client.fournir_documents(soumission, contexte(), config).deja_recu is True
+    assert server.registre.recus == 1
