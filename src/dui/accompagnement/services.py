@@ -342,3 +342,28 @@ def gir_history(usager: Usager) -> list[Evaluation]:
             usager=usager, grille__code="aggir", statut=StatutEvaluation.SIGNEE
         ).order_by("date", "pk")
     )
+
+
+def answer_text(item: Any, value: Any) -> str:
+    """A readable French answer of any grid's item (for documents built from evaluations):
+    AGGIR adverbs held, the chosen answer with its points, a SERAFIN need and intensity."""
+    kind = item.echelle.get("type") if item is not None else None
+    if kind == "adverbes" and isinstance(value, Mapping):
+        held = [label for code, label in aggir.ADVERBES if value.get(code)]
+        return f"{aggir.code_adverbes(value)} ({', '.join(held) or 'aucun adverbe'})"
+    if kind == "choix":
+        for option in item.echelle.get("options", []):
+            if option["code"] == value:
+                points = option["points"]
+                return f"{option['libelle']} ({points} point{'s' if abs(points) > 1 else ''})"
+    if kind == "besoin" and isinstance(value, Mapping):
+        if not value.get("present"):
+            return "Besoin absent"
+        parts = ["Besoin présent"]
+        intensite = dict(serafin.INTENSITES).get(int(value.get("intensite") or 0))
+        if intensite:
+            parts.append(f"intensité : {intensite.lower()}")
+        if value.get("commentaire"):
+            parts.append(str(value["commentaire"]))
+        return " — ".join(parts)
+    return str(value)

@@ -270,3 +270,14 @@ def test_every_grid_gets_its_history_chart_in_the_tab(usager, referent, login):
     # Higher totals are drawn higher: the first point (50) sits above the second (15).
     ys = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', svg)]
     assert ys[0] < ys[1]
+
+
+def test_answers_read_in_french_for_documents():
+    braden = Grille.objects.get(code="braden").items.get(code="friction")
+    assert services.answer_text(braden, "2") == "Problème potentiel (2 points)"
+    need = Grille.objects.get(code="serafin").items.get(code="1.1.3")
+    value = {"present": True, "intensite": 3, "commentaire": "Céphalées"}
+    assert services.answer_text(need, value) == (
+        "Besoin présent — intensité : important — Céphalées"
+    )
+    assert services.answer_text(need, {"present": False}) == "Besoin absent"
