@@ -390,8 +390,11 @@ def _serve(
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    # Nothing inside a served file may run scripts or load anything in the app's origin.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    if not (inline and mime == contenu.PDF.mime):
+        # Nothing inside a served file may run scripts or load anything in the app's origin.
+        # Not for a PDF shown inline: "sandbox" stops browsers' PDF viewers; the app's strict
+        # CSP (ui.middleware) applies to it instead.
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     return response
 
 
