@@ -47,6 +47,9 @@ def test_tab_shows_current_dlu_and_journals_read(login, medecin, usager):
     assert Entree.objects.filter(
         action=AuditAction.READ, usager_id=usager.pk, details__onglet="dlu:dlu"
     ).exists()
+    # One click from the person's page.
+    synthese = client.get(reverse("usagers:detail", args=[usager.pk])).content.decode()
+    assert reverse("dlu:dlu", args=[usager.pk]) in synthese
 
 
 def test_prepare_edit_validate_through_views(login, medecin, usager):
