@@ -83,7 +83,11 @@ def person_view(contenu: dict[str, Any]) -> dict[str, Any]:
         "c": {
             **{s.key: schema.section_of(contenu, s.key) for s in schema.SECTIONS},
             "attentes": attentes,
-            "participants": contenu.get("participants") or [],
+            # Addressed to the person: "La personne" is "Moi" here.
+            "participants": [
+                {**p, "libelle": "Moi"} if p.get("type") == "personne" else p
+                for p in contenu.get("participants") or []
+            ],
         },
         "objectifs": objectifs,
         "autres_actions": [a for a in actions if id(a) not in rattachees],

@@ -186,6 +186,9 @@ def test_the_pdf_speaks_to_the_person(usager, referent):
     assert view["objectifs"][0]["actions"][0]["qui"] == "moi"
     assert view["autres_actions"][0]["libelle"] == "Atelier mémoire"
     assert view["objectifs"][0]["domaine"] == "Relations, vie sociale et affective"
+    assert person_view({"participants": [{"type": "personne", "libelle": "La personne"}]})["c"][
+        "participants"
+    ] == [{"type": "personne", "libelle": "Moi"}]
     assert projet_pdf(version).startswith(b"%PDF")
 
 
@@ -299,3 +302,37 @@ def test_home_count_counts_due_projects(usager, etab, referent):
     assert bloc_projets(request).compte == 0
     far = timezone.localdate() + datetime.timedelta(days=400)
     assert services.projets_a_echeance_count(etab, today=far) == 1
+
+
+def test_due_list_queries_do_not_grow_with_the_number_of_persons(etab, referent, usager, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dui.usagers.tests.factories import MembreEquipeFactory, PriseEnChargeFactory
+
+    client = login(make_pro(etab, "chef_service"))
+    url = reverse("projet:echeances")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(6):
+        stay = PriseEnChargeFactory(etablissement=etab, date_debut=datetime.date(2024, 3, 1))
+        MembreEquipeFactory(usager=stay.usager, user=referent, etablissement=etab, is_referent=True)
+        projet_ouvert(referent, stay.usager)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert page.count("Premier projet à signer") == 6
+    assert len(many) == len(few)
+
+
+def test_the_tab_reads_a_bounded_number_of_queries(
+    usager, referent, login, django_assert_max_num_queries
+):
+    projet, _ = projet_signe(referent, usager)
+    projet = avancer(referent, projet, "suivi")
+    avec_objectif(referent, projet, indicateurs="Deux visites par mois")
+    client = login(referent)
+    url = reverse("projet:projet", args=[usager.pk])
+    client.get(url)
+    with django_assert_max_num_queries(40):
+        assert client.get(url).status_code == 200
