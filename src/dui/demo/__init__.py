@@ -23,6 +23,7 @@ DEFAULT_SEED = 2026
 CONTENT_HOOKS: list[str] = [
     "dui.documents.demo.populate",
     "dui.projet.demo.populate",
+    "dui.interop.dmp.demo.populate",
 ]
 
 

@@ -40,4 +40,30 @@ def start_demo_simulators() -> list[str]:
         for key, value in values.items():
             os.environ[f"DUI_INSI_{key}"] = value
         started.append(f"Simulateur INSi (démo) : {server.url}")
+    if not (getattr(settings, "DMP", None) or os.environ.get("DUI_DMP_REPOSITORY_URL")):
+        started.append(_start_dmp())
     return started
+
+
+def _start_dmp() -> str:
+    """The DMP simulator; the DMP client reads DUI_DMP_* (inherited by the task worker)."""
+    from dui.interop.dmp.simulator import DMPSimulator
+
+    pki = make_test_pki(Path(settings.VAR_DIR) / "simulateurs" / "pki")
+    server = DMPSimulator(
+        ("127.0.0.1", 0),
+        certfile=str(pki.server_cert),
+        keyfile=str(pki.server_key),
+        client_ca=str(pki.ca_cert),
+    )
+    server.start_in_thread()
+    values = {
+        "REPOSITORY_URL": server.repository_url,
+        "REGISTRY_URL": server.registry_url,
+        "CERT_FILE": str(pki.client_cert),
+        "KEY_FILE": str(pki.client_key),
+        "CA_FILE": str(pki.ca_cert),
+    }
+    for key, value in values.items():
+        os.environ[f"DUI_DMP_{key}"] = value
+    return f"Simulateur DMP (démo) : {server.base_url}"
