@@ -165,6 +165,15 @@ def plan_counts(
     for r in raw:
         value = r * scale
         counts.append(int(value) + (1 if rng.random() < value - int(value) else 0))
+    # Rounding leaves the total a little off: settle the difference on random persons so
+    # that the database holds exactly `target` (a rerun then loads nothing).
+    missing = target - sum(counts)
+    while counts and missing != 0:
+        i = rng.randrange(len(counts))
+        step = 1 if missing > 0 else -1
+        if counts[i] + step >= 0:
+            counts[i] += step
+            missing -= step
     return counts
 
 
@@ -334,6 +343,8 @@ def load(rng: random.Random, organisme: Any, target: int) -> None:
         flush=True,
     )
     table = Transmission._meta.db_table
+    # Acknowledgements are added for the notes of this load only (a rerun tops up).
+    first_new = (Transmission.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     indexes: list[str] = []
     if connection.vendor == "postgresql":
         indexes = _drop_indexes(table)
@@ -352,9 +363,9 @@ def load(rng: random.Random, organisme: Any, target: int) -> None:
 
     # Urgent notes older than a day were acknowledged by one to three colleagues.
     day_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)
-    urgent = Transmission.objects.filter(is_urgent=True, cree_le__lt=day_ago).values_list(
-        "pk", "etablissement_id", "auteur_id", "cree_le"
-    )
+    urgent = Transmission.objects.filter(
+        pk__gte=first_new, is_urgent=True, cree_le__lt=day_ago
+    ).values_list("pk", "etablissement_id", "auteur_id", "cree_le")
 
     def lectures() -> Iterator[tuple[Any, ...]]:
         for pk, etab_id, auteur_id, cree_le in urgent.iterator(chunk_size=20_000):

@@ -291,3 +291,62 @@ def test_the_cahier_de_liaison_flag_is_kept_and_shown(login, usager, collegue, e
         action=AuditAction.CREATE, object_type="accompagnement.transmission", object_id=str(t.pk)
     )
     assert entry.details["cahier_liaison"] is True
+
+
+# Upper bounds of the SQL queries of one page, whatever the number of notes, readers and
+# persons (session, user, établissement, rights, person, journal entry included).
+TIMELINE_MAX_QUERIES = 25
+HANDOVER_MAX_QUERIES = 22
+
+
+def test_the_timeline_page_stays_within_its_query_budget(
+    login, usager, collegue, referent, etab, django_assert_max_num_queries
+):
+    client = login(referent)
+    for _ in range(40):  # more than a page
+        t = make_transmission(usager, collegue, etab, is_urgent=True, partage_cahier_liaison=True)
+        services.transmission_acknowledge(actor=collegue, transmission=t)
+    with django_assert_max_num_queries(TIMELINE_MAX_QUERIES):
+        assert (
+            client.get(reverse("accompagnement:transmissions", args=[usager.pk])).status_code == 200
+        )
+
+
+def test_the_handover_page_stays_within_its_query_budget(
+    login, collegue, referent, etab, django_assert_max_num_queries
+):
+    client = login(referent)
+    _write_many(etab, collegue, collegue, 35)  # 35 persons, more than a page
+    for url in (
+        reverse("accompagnement:transmissions_releve"),
+        reverse("accompagnement:transmissions_releve") + "?urgentes=on",
+    ):
+        with django_assert_max_num_queries(HANDOVER_MAX_QUERIES):
+            assert client.get(url).status_code == 200
+
+
+def test_the_unit_filter_keeps_the_persons_staying_in_the_unit(login, collegue, referent, etab):
+    from dui.structures.tests.factories import UniteFactory
+
+    aile, autre_aile = UniteFactory(etablissement=etab), UniteFactory(etablissement=etab)
+    ici = PriseEnChargeFactory(etablissement=etab, unite=aile).usager
+    ailleurs = PriseEnChargeFactory(etablissement=etab, unite=autre_aile).usager
+    make_transmission(ici, collegue, etab, texte="Dans l'aile")
+    make_transmission(ailleurs, collegue, etab, texte="Dans l'autre aile")
+    page = (
+        login(referent)
+        .get(reverse("accompagnement:transmissions_releve"), {"unite": aile.pk})
+        .content.decode()
+    )
+    assert "Dans l&#x27;aile" in page and "autre aile" not in page
+
+
+def test_an_unknown_unit_filters_nothing_in(login, collegue, referent, etab, autre_etab):
+    from dui.structures.tests.factories import UniteFactory
+
+    elsewhere = UniteFactory(etablissement=autre_etab)
+    make_transmission(PriseEnChargeFactory(etablissement=etab).usager, collegue, etab, texte="Ici")
+    response = login(referent).get(
+        reverse("accompagnement:transmissions_etablissement"), {"unite": elsewhere.pk}
+    )
+    assert response.status_code == 200 and "Ici" not in response.content.decode()
