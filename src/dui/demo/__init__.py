@@ -21,6 +21,7 @@ DEFAULT_SEED = 2026
 # transaction. They fill a handful of named persons so the demo tells a story; bulk data for
 # benchmarks is bench/'s business.
 CONTENT_HOOKS: list[str] = [
+    "dui.accompagnement.demo_evaluations.populate",
     "dui.documents.demo.populate",
     "dui.projet.demo.populate",
     "dui.interop.dmp.demo.populate",
