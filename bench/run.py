@@ -52,6 +52,9 @@ def run_all(url: str, usagers: int, samples: int, transmissions: int) -> int:
     if code == 0:
         banner("Documents CDA R2 : DLU et lettre de liaison (bench/cda_bench.py)")
         code = call([PYTHON, "bench/cda_bench.py", "--samples", "30"], env=env)
+    if code == 0:
+        banner("Tournée des médicaments : unité de 60 lits, 8 doses par jour (round_bench.py)")
+        code = call([PYTHON, "bench/round_bench.py", "--samples", "100"], env=env)
     return code
 
 

@@ -823,6 +823,8 @@ TABLE: dict[str, Row] = {
             "accompagnement:grille_supprimer",
         )
     },
+    # The not-given or correction form of one dose: without a dose in the query, 404 to all.
+    "soins:dose_formulaire": Row(no_args, outcome(set())),
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),

@@ -24,6 +24,7 @@ from dui.soins.creneaux import (
     PAR_CODE,
     Creneau,
     fin_de_creneau,
+    format_quantite,
     prise_cle,
     prise_creneau,
     prise_heure,
@@ -47,6 +48,10 @@ class Dose:
     @property
     def tracee(self) -> bool:
         return self.trace is not None
+
+    @property
+    def quantite_texte(self) -> str:
+        return format_quantite(self.quantite)
 
     @property
     def cle(self) -> str:
@@ -144,6 +149,18 @@ def personnes(
     return persons
 
 
+# Only what the round shows: it loads hundreds of rows per render (bench/round_bench.py).
+TRACE_FIELDS = (
+    "ligne_id", "usager_id", "jour", "prise", "statut", "motif", "commentaire", "trace_le",
+    "administre_le", "trace_par__prenom", "trace_par__nom", "trace_par__email",
+)  # fmt: skip
+LIGNE_FIELDS = (
+    "usager_id", "medicament", "dosage", "voie", "unite_prise", "prises", "si_besoin",
+    "condition", "max_par_jour", "instructions", "debut", "fin", "arret_le", "remplace_id",
+    "remplace__arret_le",
+)  # fmt: skip
+
+
 def _traces(lignes: list[LigneMedicament], jour: datetime.date) -> dict[tuple[int, str], Any]:
     traces = (
         Administration.objects.filter(
@@ -151,6 +168,7 @@ def _traces(lignes: list[LigneMedicament], jour: datetime.date) -> dict[tuple[in
         )
         .exclude(prise="")
         .select_related("trace_par")
+        .only(*TRACE_FIELDS)
     )
     return {(t.ligne_id, t.prise): t for t in traces}
 
@@ -167,10 +185,13 @@ def tournee(
         return []
     persons = list(
         personnes(user, etablissement, jour, unite)
+        .only("nom_naissance", "prenoms_naissance")
         .prefetch_related(
             Prefetch(
                 "allergies",
-                queryset=Allergie.objects.filter(actif=True).order_by("substance"),
+                queryset=Allergie.objects.filter(actif=True)
+                .only("usager_id", "substance")
+                .order_by("substance"),
                 to_attr="allergies_actives",
             )
         )
@@ -180,6 +201,7 @@ def tournee(
     lignes = list(
         LigneMedicament.objects.filter(lignes_du_jour_q(jour), usager_id__in=list(by_person))
         .select_related("remplace")
+        .only(*LIGNE_FIELDS)
         .order_by("medicament", "pk")
     )
     for ligne in lignes:

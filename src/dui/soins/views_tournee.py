@@ -39,17 +39,21 @@ def _etablissement(request: HttpRequest) -> Etablissement:
     return etab
 
 
+def _get(request: HttpRequest, name: str) -> str:
+    """A parameter of the form, else of the URL (actions carry the round's in their URL)."""
+    return request.POST.get(name) or request.GET.get(name) or ""
+
+
 def _params(request: HttpRequest, etab: Etablissement) -> tuple[datetime.date, Creneau, Any]:
-    data = request.POST if request.method == "POST" else request.GET
     today = timezone.localdate()
     try:
-        jour = datetime.date.fromisoformat(data.get("jour", ""))
+        jour = datetime.date.fromisoformat(_get(request, "jour"))
     except ValueError:
         jour = today
     jour = min(jour, today)
-    creneau = tournee.creneau_or_current(data.get("creneau"))
+    creneau = tournee.creneau_or_current(_get(request, "creneau"))
     unite = None
-    unite_id = data.get("unite", "")
+    unite_id = _get(request, "unite")
     if unite_id.isdigit():
         unite = Unite.objects.filter(etablissement=etab, pk=int(unite_id)).first()
     return jour, creneau, unite
@@ -68,6 +72,7 @@ def _round_context(
     rows = tournee.tournee(request.user, etab, jour, creneau, unite)
     total = sum(len(r.doses) for r in rows)
     restantes = sum(r.restantes for r in rows)
+    query = _query(jour, creneau, unite)
     return {
         "etablissement": etab,
         "rows": rows,
@@ -78,10 +83,15 @@ def _round_context(
         "unites": list(Unite.objects.filter(etablissement=etab).order_by("nom")),
         "total": total,
         "restantes": restantes,
-        "query": _query(jour, creneau, unite),
+        "query": query,
         "may_write": tournee.writes_soins_in(request.user, etab),
-        "motifs": MotifNonDonne.choices,
         "today": timezone.localdate(),
+        "est_aujourdhui": jour == timezone.localdate(),
+        "jour_iso": jour.isoformat(),
+        # Computed once: the round renders hundreds of doses (see bench/round_bench.py).
+        "url_tracer": f"{reverse('soins:dose_tracer')}?{query}",
+        "url_si_besoin": f"{reverse('soins:si_besoin_tracer')}?{query}",
+        "url_formulaire": reverse("soins:dose_formulaire"),
     }
 
 
@@ -103,7 +113,6 @@ def tournee_view(request: HttpRequest) -> HttpResponse:
             "unite": unite.pk if unite else None,
         },
     )
-    context["non_tracees"] = len(tournee.non_tracees(request.user, etab, jour))
     return render(request, "soins/tournee.html", context)
 
 
@@ -143,6 +152,29 @@ def _ligne(request: HttpRequest, etab: Etablissement, pk: str) -> LigneMedicamen
     return ligne
 
 
+def _dose(request: HttpRequest) -> tuple[str, str]:
+    """(line id, intake key) of a planned dose: "dose" = "<line>|<key>", or two fields."""
+    dose = _get(request, "dose")
+    if dose:
+        ligne_id, _, prise = dose.partition("|")
+        return ligne_id, prise
+    return _get(request, "ligne"), _get(request, "prise")
+
+
+def _trace(request: HttpRequest, etab: Etablissement, trace_id: int) -> Administration:
+    trace = (
+        Administration.objects.filter(
+            pk=trace_id,
+            usager__in=tournee.personnes(request.user, etab, timezone.localdate()),
+        )
+        .select_related("usager", "ligne")
+        .first()
+    )
+    if trace is None:
+        raise Http404("Introuvable.")
+    return trace
+
+
 def _run(call: Any) -> str:
     try:
         call()
@@ -155,9 +187,10 @@ def _run(call: Any) -> str:
 @login_required
 def dose_tracer(request: HttpRequest) -> HttpResponse:
     etab = _etablissement(request)
-    ligne = _ligne(request, etab, request.POST.get("ligne", ""))
+    ligne_id, prise = _dose(request)
+    ligne = _ligne(request, etab, ligne_id)
     try:
-        jour = datetime.date.fromisoformat(request.POST.get("jour", ""))
+        jour = datetime.date.fromisoformat(_get(request, "jour"))
     except ValueError:
         raise Http404("Introuvable.") from None
     error = _run(
@@ -165,7 +198,7 @@ def dose_tracer(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             ligne=ligne,
             jour=jour,
-            prise=request.POST.get("prise", ""),
+            prise=prise,
             statut=request.POST.get("statut", ""),
             motif=request.POST.get("motif", ""),
             commentaire=request.POST.get("commentaire", "")[:300],
@@ -179,16 +212,7 @@ def dose_tracer(request: HttpRequest) -> HttpResponse:
 @login_required
 def trace_corriger(request: HttpRequest, trace_id: int) -> HttpResponse:
     etab = _etablissement(request)
-    trace = (
-        Administration.objects.filter(
-            pk=trace_id,
-            usager__in=tournee.personnes(request.user, etab, timezone.localdate()),
-        )
-        .select_related("usager")
-        .first()
-    )
-    if trace is None:
-        raise Http404("Introuvable.")
+    trace = _trace(request, etab, trace_id)
     error = _run(
         lambda: administration.trace_corriger(
             actor=request.user,
@@ -230,6 +254,45 @@ def si_besoin_tracer(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+def dose_formulaire(request: HttpRequest) -> HttpResponse:
+    """The "not given" form of a dose, or the correction form of a trace (loaded on demand
+    into the round with htmx; a page of its own without)."""
+    etab = _etablissement(request)
+    if not tournee.writes_soins_in(request.user, etab):
+        raise Http404("Introuvable ou non autorisé.")
+    jour, creneau, unite = _params(request, etab)
+    query = _query(jour, creneau, unite)
+    trace_id = _get(request, "trace")
+    if trace_id.isdigit():
+        trace = _trace(request, etab, int(trace_id))
+        ligne, usager, dose = trace.ligne, trace.usager, ""
+        action = f"{reverse('soins:trace_corriger', args=[trace.pk])}?{query}"
+        titre, cle = "Corriger la trace", f"t{trace.pk}"
+    else:
+        ligne_id, prise = _dose(request)
+        ligne = _ligne(request, etab, ligne_id)
+        usager, dose = ligne.usager, f"{ligne.pk}|{prise}"
+        action = f"{reverse('soins:dose_tracer')}?{query}"
+        titre, cle = "Dose non donnée : motif", f"d{ligne.pk}-{prise}"
+    context = {
+        "usager": usager,
+        "ligne": ligne,
+        "dose": dose,
+        "action": action,
+        "titre": titre,
+        "cle": cle,
+        "correction": bool(trace_id),
+        "motifs": MotifNonDonne.choices,
+        "jour": jour,
+        "creneau": creneau,
+        "query": query,
+    }
+    template = "soins/_dose_formulaire.html" if request.headers.get("HX-Request") else None
+    return render(request, template or "soins/dose_formulaire.html", context)
+
+
+@require_GET
+@login_required
 def doses_non_tracees(request: HttpRequest) -> HttpResponse:
     etab = _etablissement(request)
     jour, _, _ = _params(request, etab)
@@ -251,6 +314,7 @@ def doses_non_tracees(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("tournee/", tournee_view, name="tournee"),
     path("tournee/tracer/", dose_tracer, name="dose_tracer"),
+    path("tournee/formulaire/", dose_formulaire, name="dose_formulaire"),
     path("tournee/si-besoin/", si_besoin_tracer, name="si_besoin_tracer"),
     path("tournee/traces/<int:trace_id>/corriger/", trace_corriger, name="trace_corriger"),
     path("tournee/non-tracees/", doses_non_tracees, name="doses_non_tracees"),

@@ -216,3 +216,27 @@ def test_round_query_count_is_bounded(etab, referent, login, django_assert_max_n
     assert html.count('class="card tournee-personne') == 6
     with django_assert_max_num_queries(30):
         client.get(url, {"unite": unite.pk})
+
+
+def test_not_given_form_loaded_on_demand_then_posted(usager, referent, login, etab):
+    ligne = _ligne(usager, referent)
+    client = login(referent)
+    dose = f"{ligne.pk}|{_current_prise()}"
+    url = reverse("soins:dose_formulaire")
+    part = client.get(url, {"dose": dose}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in part and 'name="motif"' in part and "Hospitalisé" in part
+    page = client.get(url, {"dose": dose}).content.decode()
+    assert "<html" in page and "Retour à la tournée" in page
+    # Who cannot trace gets no form; an unknown dose neither.
+    assert login(make_pro(etab, "psychologue")).get(url, {"dose": dose}).status_code == 404
+    assert client.get(url, {"dose": "999999|matin"}).status_code == 404
+    response = client.post(
+        reverse("soins:dose_tracer") + "?creneau=" + creneau_or_current(None).code,
+        {"dose": dose, "statut": "non_donne", "motif": "hospitalise",
+         "jour": timezone.localdate().isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 302
+    trace = Administration.objects.get()
+    assert (trace.statut, trace.motif) == ("non_donne", "hospitalise")
+    part = client.get(url, {"trace": trace.pk}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Finalement donné" in part and reverse("soins:trace_corriger", args=[trace.pk]) in part
