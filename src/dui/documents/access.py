@@ -9,7 +9,8 @@ Rules (docs: "Documents"):
 - confidentiality V (très restreint): the author, or a health role that also reads the
   `medical` category (médecin, infirmier by default);
 - adding a document or a version needs the write right on its category (and, for a new version,
-  reading the document); signing needs reading the document and writing its category.
+  reading the document); signing and withdrawing need reading the document and writing its
+  category; a withdrawn document takes no new version nor signature.
 """
 
 from __future__ import annotations
@@ -54,8 +55,12 @@ def lisibles_q(user: Any, usager: Usager) -> Q:
     return Q(usager=usager, categorie__in=sorted(categories)) & conf
 
 
-def documents_lisibles(user: Any, usager: Usager) -> QuerySet[Document]:
-    return Document.objects.filter(lisibles_q(user, usager))
+def documents_lisibles(
+    user: Any, usager: Usager, *, avec_retires: bool = False
+) -> QuerySet[Document]:
+    """The person's documents the user may read; withdrawn ones only when asked."""
+    qs = Document.objects.filter(lisibles_q(user, usager))
+    return qs if avec_retires else qs.filter(retire_le__isnull=True)
 
 
 def peut_lire(user: Any, document: Document) -> bool:
@@ -81,12 +86,18 @@ def categories_ecriture(user: Any, usager: Usager) -> set[str]:
 
 
 def peut_ajouter_version(user: Any, document: Document) -> bool:
+    if document.retire_le is not None:
+        return False
     return peut_lire(user, document) and peut_ecrire_categorie(
         user, document.usager, document.categorie
     )
 
 
 def peut_signer(user: Any, document: Document) -> bool:
+    return peut_ajouter_version(user, document)
+
+
+def peut_retirer(user: Any, document: Document) -> bool:
     return peut_ajouter_version(user, document)
 
 

@@ -108,6 +108,13 @@ class Document(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Withdrawn (filed in the wrong record, wrong document…): hidden from lists and from
+    # sending, never deleted, so what was read before stays traceable.
+    retire_le = models.DateTimeField("retiré le", null=True, blank=True)
+    retire_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    motif_retrait = models.CharField("motif du retrait", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "document"

@@ -319,6 +319,8 @@ def enregistrer_document_genere(
         document.usager_id != usager.pk or document.type_code != type_code
     ):
         raise DocumentError("Ce document n'est pas de ce type ou de cette personne.")
+    if document is not None and document.retire_le is not None:
+        raise DocumentError("Ce document a été retiré : il ne reçoit plus de nouvelle version.")
     with _atomic_with_cleanup():
         ensure_writable(usager)
         created = document is None
@@ -430,3 +432,33 @@ def signer(
                 "enregistré."
             )
         return _signer(user=user, version=version, mode=mode, nom=nom, request=request)
+
+
+def retirer(
+    user: Any, document: Document, *, motif: str, request: HttpRequest | None = None
+) -> Document:
+    """Withdraw a document (filed in the wrong record, wrong file…): hidden from lists, no new
+    version, never deleted. The reason is kept on the document, not in the journal."""
+    motif = motif.strip()
+    if not motif:
+        raise DocumentError("Indiquez le motif du retrait.")
+    if not access.peut_retirer(user, document):
+        raise DocumentError("Vous n'êtes pas habilité à retirer ce document.")
+    with transaction.atomic():
+        ensure_writable(document.usager)
+        updated = Document.objects.filter(pk=document.pk, retire_le__isnull=True).update(
+            retire_le=timezone.now(), retire_par=user, motif_retrait=motif[:300]
+        )
+        if not updated:
+            raise DocumentError("Ce document a déjà été retiré.")
+        audit.record(
+            action=AuditAction.UPDATE,
+            actor=user,
+            request=request,
+            obj=document,
+            usager=document.usager,
+            break_glass=policy.is_break_glass_access(user, document.usager),
+            details={"document": document.pk, "retrait": True},
+        )
+    document.refresh_from_db()
+    return document

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.text import slugify
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from dui import audit
 from dui.audit.models import AuditAction
@@ -67,7 +67,8 @@ def _may_add(user: Any, usager: Usager) -> bool:
 @require_GET
 def liste(request: HttpRequest, usager_id: int) -> HttpResponse:
     usager = usager_get_for(request.user, usager_id)
-    documents = access.documents_lisibles(request.user, usager)
+    retires = request.GET.get("retires") == "1"
+    documents = access.documents_lisibles(request.user, usager, avec_retires=retires)
     sejours = list(_sejours(request.user, usager))
     sejour = None
     sejour_id = _int_param(request, "sejour")
@@ -95,7 +96,11 @@ def liste(request: HttpRequest, usager_id: int) -> HttpResponse:
         request,
         usager,
         tab=TAB,
-        details={"documents": len(rows), **({"sejour": sejour.pk} if sejour else {})},
+        details={
+            "documents": len(rows),
+            **({"sejour": sejour.pk} if sejour else {}),
+            **({"retires": True} if retires else {}),
+        },
     )
     present = sorted({(d.type_code, d.type_libelle) for d in rows}, key=lambda t: t[1].lower())
     return render(
@@ -109,6 +114,7 @@ def liste(request: HttpRequest, usager_id: int) -> HttpResponse:
             "type_code": type_code,
             "types_presents": present,
             "tri": tri,
+            "retires": retires,
             "may_add": _may_add(request.user, usager),
             "fiche_retour_code": types.FICHE_RETOUR_URGENCES,
         },
@@ -243,6 +249,7 @@ def _document_context(request: HttpRequest, usager: Usager, document: Document) 
         "versions": versions,
         "derniere": versions[0] if versions else None,
         "may_change": may_change,
+        "may_withdraw": usager.archive_le is None and access.peut_retirer(request.user, document),
     }
 
 
@@ -344,6 +351,22 @@ def signer(request: HttpRequest, usager_id: int, document_id: int) -> HttpRespon
     )
 
 
+@login_required
+@require_POST
+def retirer(request: HttpRequest, usager_id: int, document_id: int) -> HttpResponse:
+    usager = usager_get_for(request.user, usager_id)
+    document = access.document_get_for(request.user, usager, document_id)
+    try:
+        services.retirer(
+            request.user, document, motif=request.POST.get("motif", ""), request=request
+        )
+    except (services.DocumentError, IdentiteError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Document retiré : il n'apparaît plus dans la liste.")
+    return redirect("documents:detail", usager.pk, document.pk)
+
+
 def _int_param_post(request: HttpRequest, name: str) -> int | None:
     value = request.POST.get(name, "")
     return int(value) if value.isdigit() else None
@@ -437,6 +460,7 @@ urlpatterns = [
         name="nouvelle_version",
     ),
     path("<int:usager_id>/documents/<int:document_id>/signer/", signer, name="signer"),
+    path("<int:usager_id>/documents/<int:document_id>/retirer/", retirer, name="retirer"),
     path(
         "<int:usager_id>/documents/versions/<int:version_id>/fichier/",
         telecharger,
