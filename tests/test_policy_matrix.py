@@ -509,6 +509,13 @@ TABLE: dict[str, Row] = {
             ("documents:signer", "80788-3", "educatif", ("w",), False, False),
         ]
     },
+    # POST only.
+    "documents:retirer": Row(
+        lambda w: __import__("dui.documents.tests.factories", fromlist=["_"]).matrix_args(
+            w, type_code="PIECE-IDENTITE"
+        ),
+        outcome(_EVERYONE, ok=405),
+    ),
     # Soins: treatments (soins-medicaments engineer). Read with soins read; prescriptions are
     # entered and changed by health roles with soins AND medical write (médecin, IDE).
     "soins:traitements": Row(
@@ -563,48 +570,226 @@ TABLE: dict[str, Row] = {
             ],
         ]
     },
-    # Documents (documents engineer): the tab and the list for whoever sees the person; a
-    # document needs the read right on its type's category (an identity card: administratif,
-    # a fiche de retour des urgences: soins, an ordonnance: medical, a projet: educatif).
-    "documents:liste": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
-    "documents:televerser": Row(
+    # Projet personnalisé: "educatif" data, read by the team of the person's établissement,
+    # changed by those who also write educatif or soins data; POST-only actions answer 405.
+    **{
+        name: Row(
+            lambda w, kind=kind: __import__(
+                "dui.projet.tests.factories", fromlist=["_"]
+            ).matrix_args(w, kind),
+            outcome(
+                {
+                    c
+                    for c, (_, perim, *_r, cats) in PROFILS.items()
+                    if perim == "etablissement"
+                    and "educatif" in cats
+                    and (write is False or "w" in (cats.get("educatif"), cats.get("soins")))
+                }
+            ),
+        )
+        for name, kind, write in [
+            ("projet:detail", "projet", False),
+            ("projet:comparer", "projet", False),
+            ("projet:version", "version", False),
+            ("projet:version_pdf", "version", False),
+            ("projet:signer", "projet", True),
+            ("projet:cloturer", "projet", True),
+            ("projet:section", "section", True),
+        ]
+    },
+    "projet:projet": Row(
         lambda w: [w.usager.pk],
         outcome(
             {
                 c
                 for c, (_, perim, *_r, cats) in PROFILS.items()
-                if perim == "etablissement" and "w" in cats.values()
+                if perim == "etablissement" and "educatif" in cats
+            }
+        ),
+    ),
+    "projet:ouvrir": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405)),
+    "projet:etape": Row(
+        lambda w: __import__("dui.projet.tests.factories", fromlist=["_"]).matrix_args(w, "projet"),
+        outcome(_EVERYONE, ok=405),
+    ),
+    # The établissement's projects due or overdue: who reads educatif data there.
+    "projet:echeances": Row(
+        no_args,
+        outcome({c for c, p in PROFILS.items() if "educatif" in p[-1]} | {AUTRE}),
+    ),
+    # The medication round and the untraced doses: who reads soins data in the current
+    # établissement (home-care workers: their own persons). Tracing is POST only.
+    "soins:tournee": Row(
+        no_args, outcome({c for c, p in PROFILS.items() if "soins" in p[-1]} | {AUTRE})
+    ),
+    "soins:doses_non_tracees": Row(
+        no_args, outcome({c for c, p in PROFILS.items() if "soins" in p[-1]} | {AUTRE})
+    ),
+    "soins:dose_tracer": Row(no_args, outcome(_EVERYONE, ok=405, anonymous=405)),
+    "soins:si_besoin_tracer": Row(no_args, outcome(_EVERYONE, ok=405, anonymous=405)),
+    "soins:trace_corriger": Row(
+        lambda w: __import__("dui.soins.tests.factories", fromlist=["_"]).trace_args(w),
+        outcome(_EVERYONE, ok=405, anonymous=405),
+    ),
+    # Cahier de liaison (transmissions engineer): read by whoever sees the person (readable
+    # categories only inside); sharing and withdrawing a "soins" note need soins write; the
+    # printed cahier for the person and aidants (PDF) follows the person's record.
+    "accompagnement:cahier_liaison": Row(lambda w: [w.usager.pk], outcome(_READS_PERSONS_OF_ETAB)),
+    "accompagnement:cahier_liaison_export": Row(
+        lambda w: [w.usager.pk, "personne"], outcome(_READS_PERSONS_OF_ETAB)
+    ),
+    "accompagnement:transmission_partager": Row(
+        lambda w: __import__(
+            "dui.accompagnement.tests.factories", fromlist=["_"]
+        ).transmission_args(w),
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and cats.get("soins") == "w"
+            }
+        ),
+    ),
+    "accompagnement:partage_retirer": Row(
+        lambda w: __import__("dui.accompagnement.tests.factories", fromlist=["_"]).partage_args(w),
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and cats.get("soins") == "w"
+            }
+        ),
+    ),
+    # Partners of the current établissement: listed by who lists its persons, managed by
+    # who writes its administrative data.
+    "accompagnement:partenaires": Row(no_args, outcome(_LISTS_PERSONS)),
+    "accompagnement:partenaire_new": Row(
+        no_args, outcome({c for c, p in PROFILS.items() if p[-1].get("administratif") == "w"})
+    ),
+    "accompagnement:partenaire_edit": Row(
+        lambda w: __import__("dui.accompagnement.tests.factories", fromlist=["_"]).partenaire_args(
+            w
+        ),
+        outcome({c for c, p in PROFILS.items() if p[-1].get("administratif") == "w"}),
+    ),
+    # DMP (dmp engineer): the tab (consent state, sending states) for soins readers of the
+    # établissement; consulting the DMP (ITI-18 list, ITI-43 open) for medical readers only
+    # (the document view needs uid/repo parameters: 404 without them, whoever asks);
+    # recording consent, sending and retrying are POST only; the failure list for those who
+    # write soins data in their current établissement (AUTRE: in theirs).
+    "dmp:documents": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "soins" in cats
+            }
+        ),
+    ),
+    "dmp:consulter": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "medical" in cats
+            }
+        ),
+    ),
+    "dmp:ouvrir": Row(lambda w: [w.usager.pk], outcome(set())),
+    "dmp:consentement": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405)),
+    "dmp:envoyer": Row(lambda w: [w.usager.pk, 1], outcome(_EVERYONE, ok=405)),
+    "dmp:relancer": Row(lambda w: [1], outcome(_EVERYONE, ok=405)),
+    "dmp:echecs": Row(
+        no_args,
+        outcome({c for c, p in PROFILS.items() if p[-1].get("soins") == "w"} | {AUTRE}),
+    ),
+    # DLU (dlu engineer): care data. The tab and its versions for soins readers of the
+    # établissement; the draft form for soins writers (it redirects to the tab when there is
+    # no draft); printing the DLU and the fiche de transfert for health professionals who read
+    # soins data (not direction, chef de service, home-care workers); preparing and validating
+    # are POST only; the review list for soins readers of the current établissement.
+    "dlu:dlu": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "soins" in cats
+            }
+        ),
+    ),
+    "dlu:version": Row(
+        lambda w: __import__("dui.dlu.tests.dossier", fromlist=["_"]).matrix_args(w),
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "soins" in cats
             }
         ),
     ),
     **{
         name: Row(
-            lambda w, type_code=type_code, version=version, cda=cda: __import__(
-                "dui.documents.tests.factories", fromlist=["_"]
-            ).matrix_args(w, type_code=type_code, version=version, cda=cda),
+            args,
             outcome(
                 {
                     c
-                    for c, (_, perim, *_r, cats) in PROFILS.items()
-                    if perim == "etablissement" and cats.get(categorie) in modes
+                    for c, (_, perim, sante, *_r, cats) in PROFILS.items()
+                    if perim == "etablissement" and sante and "soins" in cats
                 }
             ),
         )
-        for name, type_code, categorie, modes, version, cda in [
-            ("documents:detail", "60280-5", "soins", ("r", "w"), False, False),
-            ("documents:telecharger", "57833-6", "medical", ("r", "w"), True, False),
+        for name, args in [
             (
-                "documents:telecharger_cda",
-                "PIECE-IDENTITE",
-                "administratif",
-                ("r", "w"),
-                False,
-                True,
+                "dlu:pdf",
+                lambda w: __import__("dui.dlu.tests.dossier", fromlist=["_"]).matrix_args(w),
             ),
-            ("documents:nouvelle_version", "60280-5", "soins", ("w",), False, False),
-            ("documents:signer", "80788-3", "educatif", ("w",), False, False),
+            ("dlu:transfert", lambda w: [w.usager.pk]),
         ]
     },
+    "dlu:modifier": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and cats.get("soins") == "w"
+            },
+            ok=302,
+        ),
+    ),
+    "dlu:demarrer": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405, anonymous=405)),
+    "dlu:valider": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405, anonymous=405)),
+    "dlu:revue": Row(
+        no_args, outcome({c for c, p in PROFILS.items() if "soins" in p[-1]} | {AUTRE})
+    ),
+    # Evaluation grids defined by administrators (grilles engineer): administrators, each
+    # for the grids of their own établissements; changes are POST only.
+    "accompagnement:grilles": Row(no_args, outcome(_ADMIN_ANYWHERE)),
+    "accompagnement:grille_new": Row(no_args, outcome(_ADMIN_ANYWHERE)),
+    "accompagnement:grille": Row(
+        lambda w: __import__(
+            "dui.accompagnement.tests.factories_grilles", fromlist=["_"]
+        ).matrix_grille(w),
+        outcome(_ADMIN_OF_ETAB),
+    ),
+    **{
+        name: Row(
+            lambda w: __import__(
+                "dui.accompagnement.tests.factories_grilles", fromlist=["_"]
+            ).matrix_grille(w),
+            outcome(_EVERYONE, ok=405),
+        )
+        for name in (
+            "accompagnement:grille_version",
+            "accompagnement:grille_retirer",
+            "accompagnement:grille_supprimer",
+        )
+    },
+    # The not-given or correction form of one dose: without a dose in the query, 404 to all.
+    "soins:dose_formulaire": Row(no_args, outcome(set())),
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),
