@@ -269,7 +269,8 @@ def _proche_libelle(p: Proche) -> str:
 
 def _locked(projet: ProjetPersonnalise) -> ProjetPersonnalise:
     return (
-        ProjetPersonnalise.objects.select_for_update()
+        # Lock the project row only: the référent is an outer join (nullable).
+        ProjetPersonnalise.objects.select_for_update(of=("self",))
         .select_related("modifie_par", "prise_en_charge", "referent")
         .get(pk=projet.pk)
     )
