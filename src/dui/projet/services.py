@@ -759,3 +759,39 @@ def journal_print(
         break_glass=policy.is_break_glass_access(actor, version.projet.usager),
         details={"document": "projet_personnalise", "numero": version.numero},
     )
+
+
+def archiver_version(
+    *, actor: Any, version: VersionProjet, request: HttpRequest | None = None
+) -> Any:
+    """Store a signed version in the person's documents (the person's PDF, and its CDA when
+    it validates) as the next version of the project's document, so that it can be shared
+    (DMP). Raises ProjetError with a French message when it cannot be generated."""
+    from dui.documents.models import Document
+    from dui.documents.services import DocumentError
+    from dui.documents.types import PROJET_PERSONNALISE
+    from dui.interop import cda
+    from dui.interop.cda.generation import CDAError, enregistrer
+
+    projet = version.projet
+    document = (
+        Document.objects.filter(
+            usager=projet.usager,
+            type_code=PROJET_PERSONNALISE,
+            prise_en_charge=projet.prise_en_charge,
+            retire_le__isnull=True,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    try:
+        generated = cda.generer(
+            "projet_personnalise", projet.usager, actor, version=version, document=document
+        )
+        return enregistrer(
+            generated, user=actor, usager=projet.usager, document=document, request=request
+        )
+    except (CDAError, DocumentError) as error:
+        raise ProjetError(
+            f"Le projet est signé, mais son document n'a pas pu être enregistré : {error}"
+        ) from error

@@ -316,6 +316,13 @@ def signer(request: HttpRequest, usager_id: int, projet_id: int) -> HttpResponse
             messages.success(
                 request, f"Version {version.numero} signée : le projet est mis en œuvre."
             )
+            # The signature stands even if its document cannot be stored (then said so).
+            try:
+                services.archiver_version(actor=request.user, version=version, request=request)
+            except services.ProjetError as error:
+                messages.warning(request, str(error))
+            else:
+                messages.info(request, "Le projet signé est rangé dans l'onglet Documents.")
             return redirect("projet:detail", projet.usager.pk, projet.pk)
     context = record_context(
         request, projet.usager, tab=TAB, details={"projet": projet.pk, "signature": True}

@@ -336,3 +336,28 @@ def test_the_tab_reads_a_bounded_number_of_queries(
     client.get(url)
     with django_assert_max_num_queries(40):
         assert client.get(url).status_code == 200
+
+
+def test_a_signed_version_is_stored_in_the_documents(usager, referent, login):
+    from dui.documents.models import Document
+
+    client = login(referent)
+    projet = avancer(referent, projet_ouvert(referent, usager), "analyse", "co_construction")
+    projet = avec_objectif(referent, projet)
+    data = {
+        "personne_qualite": "personne",
+        "personne_signe_le": timezone.localdate().isoformat(),
+        "personne_moyen": "manuscrite",
+        "referent_moyen": "authentification",
+    }
+    url = reverse("projet:signer", args=[usager.pk, projet.pk])
+    client.post(url, {**data, "version": projet.version})
+    document = Document.objects.get(usager=usager, type_code="80788-3")
+    assert document.versions.count() == 1
+    assert document.versions.get().fichier.read(5) == b"%PDF-"
+    # The revision becomes the next version of the same document.
+    projet.refresh_from_db()
+    projet = avancer(referent, projet, "suivi")
+    client.post(url, {**data, "version": projet.version})
+    assert Document.objects.filter(usager=usager, type_code="80788-3").count() == 1
+    assert document.versions.count() == 2
