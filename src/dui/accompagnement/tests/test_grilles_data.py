@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -281,3 +283,21 @@ def test_answers_read_in_french_for_documents():
         "Besoin présent — intensité : important — Céphalées"
     )
     assert services.answer_text(need, {"present": False}) == "Besoin absent"
+
+
+def test_tab_query_count_does_not_grow_with_evaluations(
+    usager, referent, login, django_assert_max_num_queries
+):
+    client = login(referent)
+    url = reverse("accompagnement:evaluations", args=[usager.pk])
+    morse, braden = Grille.objects.get(code="morse"), Grille.objects.get(code="braden")
+    evaluate(usager, referent, morse, _answers_for_total(morse, 50))
+    evaluate(usager, referent, braden, _answers_for_total(braden, 12))
+    client.get(url)  # warm caches (session, rights)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(5):
+        evaluate(usager, referent, morse, _answers_for_total(morse, 25))
+        evaluate(usager, referent, braden, _answers_for_total(braden, 20))
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(url).status_code == 200
