@@ -2,20 +2,60 @@
 
 The DLU body follows the section list of the CI-SIS DLU-EHPAD 2022.01 model (official example
 DLU-EHPAD-DLU_2022.01.xml: section templateIds and LOINC codes), each section filled with a
-narrative block built from `dui.dlu.schema.SECTIONS`. Coded entries are not produced yet (see
-the package README): the narrative is the attested content, as CDA allows.
+narrative block built from `dui.dlu.schema.SECTIONS`: the narrative is the attested content.
+
+Coded entries produced: the FR-Document-attache of the latest signed AGGIR grid (DLU_009,
+its PDF/A embedded: "Documents ajoutés" needs at least one), the FR-Disposition of the
+"établissement de santé de préférence" (mandatory in the model), and one FR-Simple-Observation
+per answered yes/no field whose SNOMED CT code belongs to JDV_ObservationEtatPatient (the DLU
+schematron checks them). Not coded yet: allergies, treatments, antécédents, vaccinations,
+vital signs (free text in the DLU data, no code to carry), and the other annexes of the
+checklist (their files are not kept with the DLU: only whether they are in the paper file).
 """
 
 from __future__ import annotations
 
 import base64
 import datetime
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
 
-from dui.interop.cda.header import sub
+from dui.interop.cda.header import NS_XSI, sub, ts
+
+
+@dataclass(frozen=True)
+class Annexe:
+    code: str  # JDV_ChecklistDLU_CISIS (code system TA_ASIP 1.2.250.1.213.1.1.4.322)
+    libelle: str
+    pdf: bytes
+
+
+SNOMED = "2.16.840.1.113883.6.96"
+LOINC = "2.16.840.1.113883.6.1"
+# JDV_ObservationEtatPatient_CISIS (1.2.250.1.213.1.1.5.514): the observation codes the
+# DLU-EHPAD model accepts in its "Observations" section.
+OBSERVATION_ETAT_PATIENT = frozenset(
+    {
+        "288575003",
+        "247663003",
+        "62476001",
+        "24199005",
+        "248043008",
+        "425104003",
+        "397540003",
+        "15188001",
+        "62305002",
+        "161898004",
+        "50239007",
+        "248046000",
+        "386423001",
+        "285304000",
+        "249492002",
+    }
+)
 
 
 def corps_non_structure(doc: etree._Element, pdf: bytes) -> None:
@@ -193,7 +233,17 @@ def lignes_dlu(donnees: dict[str, Any], variante: str) -> list[dict[str, Any]]:
             else:
                 shown = _affiche(champ, valeur)
                 if shown:
-                    lignes.append({"libelle": champ.libelle, "valeur": shown})
+                    ligne: dict[str, Any] = {"libelle": champ.libelle, "valeur": shown}
+                    if (
+                        champ.type == schema.OUI_NON
+                        and champ.code_cda
+                        and champ.code_cda[0] == SNOMED
+                        and champ.code_cda[1] in OBSERVATION_ETAT_PATIENT
+                        and valeur in (schema.OUI, schema.NON)
+                    ):
+                        ligne["observation"] = (champ.code_cda[1], valeur == schema.OUI)
+                        ligne["ref"] = f"obs-{section.code}-{champ.code}"
+                    lignes.append(ligne)
         result.append(
             {
                 "code": section.code,
@@ -212,7 +262,9 @@ def _narratif(text: etree._Element, section: dict[str, Any]) -> None:
     if simples:
         items = sub(text, "list")
         for ligne in simples:
-            sub(items, "item", f"{ligne['libelle']} : {ligne['valeur']}")
+            item = sub(items, "item", f"{ligne['libelle']} : {ligne['valeur']}")
+            if ligne.get("ref"):
+                item.set("ID", ligne["ref"])
     for ligne in section["lignes"]:
         if "tableau" not in ligne:
             continue
@@ -229,7 +281,115 @@ def _narratif(text: etree._Element, section: dict[str, Any]) -> None:
         sub(text, "paragraph", "Non renseigné.")
 
 
-def corps_dlu(doc: etree._Element, donnees: dict[str, Any], variante: str) -> None:
+def _new_id() -> str:
+    return str(uuid.uuid4()).upper()
+
+
+def _observation(section: etree._Element, ligne: dict[str, Any], quand: datetime.datetime) -> None:
+    code, vrai = ligne["observation"]
+    obs = sub(sub(section, "entry"), "observation", classCode="OBS", moodCode="EVN")
+    sub(obs, "templateId", root="1.3.6.1.4.1.19376.1.5.3.1.4.13")  # IHE PCC Simple Observation
+    sub(obs, "templateId", root="1.2.250.1.213.1.1.3.48")  # FR-Simple-Observation
+    sub(obs, "id", root=_new_id())
+    sub(
+        obs,
+        "code",
+        code=code,
+        displayName=ligne["libelle"],
+        codeSystem=SNOMED,
+        codeSystemName="SNOMED CT",
+    )
+    sub(sub(obs, "text"), "reference", value=f"#{ligne['ref']}")
+    sub(obs, "statusCode", code="completed")
+    sub(obs, "effectiveTime", value=ts(quand))
+    sub(obs, "value", value="true" if vrai else "false", **{f"{{{NS_XSI}}}type": "BL"})
+
+
+def _disposition(section: etree._Element, valeurs: dict[str, Any]) -> None:
+    """FR-Disposition: the établissement de santé the person prefers to be taken to."""
+    act = sub(sub(section, "entry"), "act", classCode="ACT", moodCode="INT")
+    sub(act, "templateId", root="1.3.6.1.4.1.19376.1.5.3.1.1.10.4.2")  # Encounter Disposition
+    sub(act, "templateId", root="1.2.250.1.213.1.1.3.97")  # FR-Disposition
+    sub(act, "id", root=_new_id())
+    sub(
+        act,
+        "code",
+        code="11302-7",
+        displayName="Etablissement de santé de préférence",
+        codeSystem=LOINC,
+        codeSystemName="LOINC",
+    )
+    sub(sub(act, "text"), "reference", value="#disposition")
+    sub(act, "statusCode", code="normal")
+    sub(act, "effectiveTime", nullFlavor="NAV")
+    nom = str(valeurs.get("nom") or "").strip()
+    if not nom:
+        return
+    role = sub(sub(act, "participant", typeCode="DST"), "participantRole", classCode="ROL")
+    finess = "".join(ch for ch in str(valeurs.get("finess") or "") if ch.isalnum())
+    if len(finess) == 9:
+        sub(role, "id", root="1.2.250.1.71.4.2.2", extension=f"1{finess}")
+    adresse = str(valeurs.get("adresse") or "").strip()
+    addr = sub(role, "addr")
+    if adresse:
+        sub(addr, "streetAddressLine", " ".join(adresse.split()))
+    else:
+        addr.set("nullFlavor", "NASK")
+    telephone = "".join(
+        ch for ch in str(valeurs.get("telephone") or "") if ch.isdigit() or ch == "+"
+    )
+    if telephone:
+        sub(role, "telecom", value=f"tel:{telephone}", use="WP")
+    sub(sub(role, "playingEntity"), "name", nom)
+
+
+def _annexe(section: etree._Element, annexe: Annexe, quand: datetime.datetime) -> None:
+    organizer = sub(sub(section, "entry"), "organizer", classCode="CLUSTER", moodCode="EVN")
+    sub(organizer, "templateId", root="1.2.250.1.213.1.1.3.18")  # FR-Document-attache
+    sub(organizer, "id", root=_new_id())
+    sub(organizer, "code", code="55107-7", displayName="Document attaché", codeSystem=LOINC)
+    sub(organizer, "statusCode", code="completed")
+    obs = sub(sub(organizer, "component"), "observation", classCode="OBS", moodCode="EVN")
+    sub(obs, "templateId", root="1.3.6.1.4.1.19376.1.5.3.1.4.13")
+    sub(obs, "templateId", root="1.2.250.1.213.1.1.3.48")
+    sub(obs, "templateId", root="1.2.250.1.213.1.1.3.48.18")  # FR-Type-document-attache
+    sub(obs, "id", root=_new_id())
+    sub(obs, "code", code="69764-9", displayName="Type de document", codeSystem=LOINC)
+    sub(sub(obs, "text"), "reference", value=f"#annexe-{annexe.code}")
+    sub(obs, "statusCode", code="completed")
+    sub(obs, "effectiveTime", value=ts(quand))
+    sub(
+        obs,
+        "value",
+        code=annexe.code,
+        displayName=annexe.libelle,
+        codeSystem="1.2.250.1.213.1.1.4.322",
+        codeSystemName="TA_ASIP",
+        **{f"{{{NS_XSI}}}type": "CD"},
+    )
+    media = sub(
+        sub(organizer, "component"),
+        "observationMedia",
+        classCode="OBS",
+        moodCode="EVN",
+        ID=f"doc-{annexe.code}",
+    )
+    sub(
+        media,
+        "value",
+        base64.b64encode(annexe.pdf).decode("ascii"),
+        mediaType="application/pdf",
+        representation="B64",
+    )
+
+
+def corps_dlu(
+    doc: etree._Element,
+    donnees: dict[str, Any],
+    variante: str,
+    quand: datetime.datetime,
+    annexes: tuple[Annexe, ...] = (),
+) -> None:
     by_code = {s["code"]: s for s in lignes_dlu(donnees, variante)}
     structured = sub(sub(doc, "component"), "structuredBody")
     for cisis in SECTIONS_DLU:
@@ -244,10 +404,25 @@ def corps_dlu(doc: etree._Element, donnees: dict[str, Any], variante: str) -> No
             "code",
             code=cisis.code,
             displayName=cisis.titre,
-            codeSystem="2.16.840.1.113883.6.1",
+            codeSystem=LOINC,
             codeSystemName="LOINC",
         )
         sub(section, "title", cisis.titre)
         text = sub(section, "text")
         for part in parts:
             _narratif(text, part)
+        if cisis.code == "11302-7":
+            text.set("ID", "disposition")
+            _disposition(section, donnees.get("etablissement_sante") or {})
+        if cisis.code == "55107-7" and annexes:
+            joined = sub(text, "list")
+            for annexe in annexes:
+                sub(joined, "item", f"Joint à ce document : {annexe.libelle}").set(
+                    "ID", f"annexe-{annexe.code}"
+                )
+            for annexe in annexes:
+                _annexe(section, annexe, quand)
+        for part in parts:
+            for ligne in part["lignes"]:
+                if ligne.get("observation"):
+                    _observation(section, ligne, quand)

@@ -155,6 +155,7 @@ class _Contenu:
     structure_dlu: dict[str, Any] | None = None
     variante: str = "ehpad"
     medecin_traitant: MedecinTraitant | None = None
+    annexes: tuple[body.Annexe, ...] = ()
 
 
 def _as_datetime(d: datetime.date) -> datetime.datetime:
@@ -328,7 +329,27 @@ def _dlu(usager: Any, user: Any, now: datetime.datetime, src: dict) -> _Contenu:
         structure_dlu=dlu.donnees or {},
         variante=dlu.variante,
         medecin_traitant=_medecin(dlu.donnees or {}),
+        annexes=_annexes_dlu(usager, user, now, etab),
     )
+
+
+def _annexes_dlu(usager: Any, user: Any, now: datetime.datetime, etab: Any) -> tuple:
+    """The latest signed AGGIR grid as the DLU's DLU_009 annex, when the user may read it."""
+    from dui.accompagnement.models import Evaluation, StatutEvaluation
+    from dui.comptes import policy
+
+    aggir = (
+        Evaluation.objects.filter(
+            usager=usager, grille__calcul="aggir", statut=StatutEvaluation.SIGNEE
+        )
+        .select_related("grille", "signee_par")
+        .order_by("-date", "-pk")
+        .first()
+    )
+    if aggir is None or aggir.grille.categorie not in policy.usager_categories(user, usager):
+        return ()
+    rendered = _evaluation(usager, user, now, {"evaluation": aggir, "etablissement": etab})
+    return (body.Annexe("DLU_009", "Grille AGGIR (la plus récente)", rendered.pdf),)
 
 
 def _medecin(donnees: dict[str, Any]) -> MedecinTraitant:
@@ -410,7 +431,13 @@ def generer(kind: str, usager: Any, user: Any, **source: Any) -> GeneratedDocume
     )
     doc = construire_entete(entete)
     if type_cda.structure:
-        body.corps_dlu(doc, contenu.structure_dlu or {}, contenu.variante)
+        body.corps_dlu(
+            doc,
+            contenu.structure_dlu or {},
+            contenu.variante,
+            contenu.acte_debut,
+            contenu.annexes,
+        )
     else:
         body.corps_non_structure(doc, contenu.pdf)
     cda = etree.tostring(doc, xml_declaration=True, encoding="UTF-8")

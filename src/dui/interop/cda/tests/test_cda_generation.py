@@ -177,6 +177,41 @@ def test_dlu_body_has_the_cisis_sections_and_the_content(usager, referent, etab)
     assert h["signataire"]["nom"] == referent.nom
 
 
+def test_dlu_coded_entries(usager, referent, etab):
+    import base64
+
+    dlu = _dlu(usager, referent, etab)  # désorienté : oui
+    dlu.donnees["communication"].update({"agite": "non", "trouble_psychique": "oui"})
+    dlu.donnees["etablissement_sante"].update({"nom": "CH de Lyon", "finess": "690781810"})
+    dlu.save()
+    root = etree.fromstring(generer("dlu", usager, referent, dlu=dlu).cda)
+    observations = {
+        o.find("h:code", XP).get("code"): o.find("h:value", XP).get("value")
+        for o in root.xpath(
+            "//h:observation[h:templateId/@root='1.2.250.1.213.1.1.3.48']", namespaces=XP
+        )
+    }
+    # Only answered fields with a code of JDV_ObservationEtatPatient (trouble psychique is not).
+    assert observations == {"62476001": "true", "24199005": "false"}
+    for reference in root.iterfind(".//h:observation/h:text/h:reference", XP):
+        assert root.xpath(f"//*[@ID='{reference.get('value')[1:]}']")
+    (disposition,) = root.xpath(
+        "//h:act[h:templateId/@root='1.2.250.1.213.1.1.3.97']", namespaces=XP
+    )
+    assert disposition.find(".//h:playingEntity/h:name", XP).text == "CH de Lyon"
+    assert disposition.find(".//h:participantRole/h:id", XP).get("extension") == "1690781810"
+    # No signed AGGIR yet: nothing attached; once signed, its PDF/A is embedded as DLU_009.
+    assert root.find(".//h:observationMedia", XP) is None
+    make_evaluation(usager, referent, signed=True)
+    root = etree.fromstring(generer("dlu", usager, referent, dlu=dlu).cda)
+    (kind,) = root.xpath(
+        "//h:observation[h:templateId/@root='1.2.250.1.213.1.1.3.48.18']/h:value", namespaces=XP
+    )
+    assert kind.get("code") == "DLU_009"
+    media = root.find(".//h:observationMedia/h:value", XP)
+    assert niveau_pdfa(base64.b64decode(media.text)) == "3B"
+
+
 def test_the_legal_authenticator_is_the_signer_else_the_issuer(usager, referent, collegue, etab):
     evaluation = make_evaluation(usager, collegue, signed=True)
     signed = lire_entete(generer("evaluation", usager, referent, evaluation=evaluation).cda)

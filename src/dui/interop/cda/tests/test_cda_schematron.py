@@ -25,6 +25,11 @@ STRUCTURATION_MINIMALE = (
     CISIS / "schematrons" / "profils" / "structurationMinimale" / "ASIP-STRUCT-MIN-StrucMin.sch"
 )
 DLU_SCH = CISIS / "schematrons" / "CI-SIS_DLU-EHPAD-DLU_2022.01.sch"
+# Section and entry models (IHE PCC and ANS) of the CI-SIS content profiles.
+MODELES = (
+    CISIS / "schematrons" / "profils" / "CI-SIS_ModelesDeContenusCDA.sch",
+    CISIS / "schematrons" / "profils" / "CI-SIS_Modeles_ANS.sch",
+)
 EXEMPLES = CISIS / "ExemplesCDA"
 pytestmark = pytest.mark.skipif(
     not (STRUCTURATION_MINIMALE.is_file() and DLU_SCH.is_file() and EXEMPLES.is_dir()),
@@ -58,6 +63,21 @@ def test_the_engine_runs_the_dlu_schematron_on_the_official_dlu():
     assert any("participant est fixé à 'INF'" in e for e in errors), errors
 
 
+def test_the_content_models_accept_the_official_dlu_and_catch_a_broken_entry():
+    example = (EXEMPLES / "DLU-EHPAD-DLU_2022.01.xml").read_bytes()
+    for modeles in MODELES:
+        assert schematron.erreurs(example, modeles) == [], modeles.name
+    broken = _without(
+        example,
+        "//h:section[h:code/@code='11302-7']/h:entry",  # the mandatory FR-Disposition
+        "//h:organizer[h:templateId/@root='1.2.250.1.213.1.1.3.18']/h:component"
+        "[h:observationMedia]",
+    )
+    errors = schematron.erreurs(broken, MODELES[1])
+    assert any("FR-Disposition" in e for e in errors), errors
+    assert any("observation media" in e for e in errors), errors
+
+
 def test_the_dlu_schematron_checks_its_value_sets():
     """Abstract patterns (is-a + params) and document() on the jeux de valeurs work."""
     example = etree.fromstring((EXEMPLES / "DLU-EHPAD-DLU_2022.01.xml").read_bytes())
@@ -78,7 +98,12 @@ def test_generated_documents_pass_the_official_schematrons(usager, referent, eta
 
     qualifier(usager)
     lettre = generer("lettre_entree", usager, referent)
-    dlu = generer("dlu", usager, referent, dlu=_dlu(usager, referent, etab))
+    make_evaluation(usager, referent, signed=True)  # the AGGIR annex of the DLU
+    dlu_version = _dlu(usager, referent, etab)
+    dlu_version.donnees["etablissement_sante"].update({"nom": "CH de Lyon", "finess": "690781810"})
+    dlu_version.donnees["mobilite"].update({"chute": "oui", "fugue": "non"})
+    dlu_version.save()
+    dlu = generer("dlu", usager, referent, dlu=dlu_version)
     other = PriseEnChargeFactory(etablissement=etab).usager  # identité provisoire
     evaluation = generer(
         "evaluation", other, referent, evaluation=make_evaluation(other, referent, signed=True)
@@ -87,6 +112,8 @@ def test_generated_documents_pass_the_official_schematrons(usager, referent, eta
         assert generated.erreurs == []
         assert schematron.erreurs(generated.cda, STRUCTURATION_MINIMALE) == [], generated.kind
     assert schematron.erreurs(dlu.cda, DLU_SCH) == []
+    for modeles in MODELES:
+        assert schematron.erreurs(dlu.cda, modeles) == [], modeles.name
     # The official rules and ours agree on a broken INS identity.
     broken = _without(lettre.cda, "//h:patient/h:birthplace")
     assert any(
