@@ -446,6 +446,25 @@ def _ensure_editable(current: ProjetPersonnalise) -> None:
         )
 
 
+def _check_links(contenu: dict[str, Any], section: str, cleaned: Any) -> None:
+    """Actions point to objectives by number: both sides must stay consistent."""
+    objectifs = cleaned if section == "objectifs" else schema.section_of(contenu, "objectifs")
+    actions = cleaned if section == "actions" else schema.section_of(contenu, "actions")
+    numeros = {str(i) for i in range(1, len(objectifs) + 1)}
+    for i, action in enumerate(actions, start=1):
+        ref = str(action.get("objectif", "")).strip()
+        if ref and ref not in numeros:
+            if section == "objectifs":
+                raise ProjetError(
+                    f"L'action {i} est rattachée à l'objectif n° {ref} : modifiez d'abord "
+                    "les actions avant de retirer cet objectif."
+                )
+            raise ProjetError(
+                f"Action {i} : l'objectif n° {ref} n'existe pas (le projet compte "
+                f"{len(objectifs)} objectif(s))."
+            )
+
+
 def section_save(
     *,
     actor: Any,
@@ -465,6 +484,7 @@ def section_save(
         current = _locked(projet)
         _ensure_editable(current)
         _check_version(current, expected_version, schema.flatten_section(section, cleaned), section)
+        _check_links(current.contenu, section, cleaned)
         if schema.section_of(current.contenu, section) == cleaned:
             return current
         current.contenu = {**current.contenu, section: cleaned}

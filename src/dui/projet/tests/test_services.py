@@ -521,3 +521,39 @@ def test_demo_gives_projects_at_various_steps(etab, usager, organisme):
     etapes = sorted(ProjetPersonnalise.objects.values_list("etape", flat=True))
     assert etapes == sorted(["recueil", "co_construction", "mise_en_oeuvre", "suivi"])
     assert VersionProjet.objects.count() == 2
+
+
+def test_actions_point_to_existing_objectives(usager, referent):
+    projet = avec_objectif(referent, projet_ouvert(referent, usager))
+    action = {
+        "objectif": "2",
+        "nature": "action",
+        "libelle": "Accompagner au marché",
+        "qui_type": "professionnel",
+        "statut": "a_faire",
+    }
+    with pytest.raises(services.ProjetError, match="l'objectif n° 2 n'existe pas"):
+        services.section_save(
+            actor=referent,
+            projet=projet,
+            section="actions",
+            values=[action],
+            expected_version=projet.version,
+        )
+    projet = services.section_save(
+        actor=referent,
+        projet=projet,
+        section="actions",
+        values=[{**action, "objectif": "1"}],
+        expected_version=projet.version,
+    )
+    with pytest.raises(services.ProjetError, match="modifiez d'abord les actions"):
+        services.section_save(
+            actor=referent,
+            projet=projet,
+            section="objectifs",
+            values=[],
+            expected_version=projet.version,
+        )
+    projet.refresh_from_db()
+    assert len(projet.contenu["objectifs"]) == 1
