@@ -55,6 +55,9 @@ def run_all(url: str, usagers: int, samples: int, transmissions: int) -> int:
     if code == 0:
         banner("Tournée des médicaments : unité de 60 lits, 8 doses par jour (round_bench.py)")
         code = call([PYTHON, "bench/round_bench.py", "--samples", "100"], env=env)
+    if code == 0:
+        banner("DMP : 1 000 documents en file vidée par 2 workers, DLU généré et envoyé")
+        code = call([PYTHON, "bench/dmp_bench.py", "--documents", "1000"], env=env)
     return code
 
 

@@ -33,6 +33,7 @@ from dui.interop.dmp import client, codes, rendu, services
 from dui.interop.dmp import metadata as md
 from dui.interop.dmp.errors import DMPErreur
 from dui.interop.dmp.forms import ConsentementForm, EnvoiForm
+from dui.interop.dmp.queries import derniers_envois
 from dui.interop.models import EnvoiDMP, StatutEnvoi
 from dui.structures.models import Etablissement
 from dui.usagers.access import record_context, usager_get_for
@@ -67,9 +68,7 @@ def _lignes(user: Any, usager: Usager) -> list[dict[str, Any]]:
         .exclude(cda__isnull=True)
         .order_by("document_id", "numero")
     }  # the highest numero wins (ordered ascending)
-    envois: dict[int, EnvoiDMP] = {}
-    for envoi in EnvoiDMP.objects.filter(version__in=list(versions.values())).order_by("pk"):
-        envois[envoi.version_id] = envoi  # the latest one per version
+    envois = derniers_envois(v.pk for v in versions.values())
     lignes = []
     for document in documents:
         version = versions.get(document.pk)

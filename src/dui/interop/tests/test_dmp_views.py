@@ -134,7 +134,7 @@ def test_sending_from_the_tab_with_visibility_choices(login, referent, usager, s
         StatutEnvoi.A_ENVOYER,
     )
     page = client.get(reverse("dmp:documents", args=[usager.pk])).content.decode()
-    assert "À envoyer" in page
+    assert "DMP : à envoyer" in page
 
 
 def test_sending_is_refused_when_opposed(login, referent, usager, simulateur):
@@ -205,9 +205,8 @@ def test_a_care_worker_without_medical_access_does_not_consult_the_dmp(
     assert reverse("dmp:consulter", args=[usager.pk]) not in page
     # The letter is medical data (dui.documents types): not listed for a care worker either.
     assert "Lettre de liaison" not in page
-    assert (
-        "Envoyé" in login(referent).get(reverse("dmp:documents", args=[usager.pk])).content.decode()
-    )
+    tab = login(referent).get(reverse("dmp:documents", args=[usager.pk]))
+    assert "DMP : envoyé" in tab.content.decode()
 
 
 def test_a_structured_document_is_rendered_readably(login, referent, usager, simulateur):
