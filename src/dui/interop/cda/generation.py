@@ -314,11 +314,12 @@ def _dlu(usager: Any, user: Any, now: datetime.datetime, src: dict) -> _Contenu:
     etab = _etablissement(usager, user, src.get("etablissement"), dlu.etablissement)
     titre = "Dossier de liaison d'urgence"
     try:
-        from dui.dlu.pdf import dlu_pdf  # type: ignore[import-not-found,unused-ignore]
-
-        rendered = dlu_pdf(dlu)
+        from dui.dlu import pdf as dlu_pdf_module
     except ImportError:
         rendered = _dlu_pdf_fallback(usager, user, etab, titre, now, dlu)
+    else:
+        # The dlu app's layout, written here as PDF/A (its own dlu_pdf writes plain PDF).
+        rendered = bytes(dlu_pdf_module.render_dlu(dlu).write_pdf(pdf_variant=pdf.PDF_VARIANT))
     return _Contenu(
         pdf=rendered,
         titre=titre,
@@ -369,11 +370,14 @@ def _fiche_transfert(usager: Any, user: Any, now: datetime.datetime, src: dict) 
     etab = _etablissement(usager, user, src.get("etablissement"))
     titre = "Fiche de transfert vers les urgences"
     try:
-        from dui.dlu.pdf import fiche_transfert_pdf  # type: ignore[import-not-found,unused-ignore]
-
-        rendered = fiche_transfert_pdf(usager, user)
+        from dui.dlu import pdf as dlu_pdf_module
     except ImportError:
         rendered = _dlu_pdf_fallback(usager, user, etab, titre, now, dlu_courant(usager))
+    else:
+        document = dlu_pdf_module.render_fiche_transfert(
+            usager, user, motif=str(src.get("motif") or ""), now=timezone.localtime(now)
+        )
+        rendered = bytes(document.write_pdf(pdf_variant=pdf.PDF_VARIANT))
     return _Contenu(pdf=rendered, titre=titre, acte_debut=now, etablissement=etab)
 
 

@@ -141,12 +141,19 @@ def test_matricule_never_appears_anywhere_for_a_non_qualified_identity(usager, r
     assert TEST_INS.encode() not in generated.pdf
 
 
-@pytest.mark.parametrize("kind", ["evaluation", "lettre_entree", "lettre_sortie", "dlu"])
-def test_pdfs_rendered_here_are_pdf_a(kind, usager, referent, etab, prise_en_charge, monkeypatch):
+PDFA_CASES = [
+    *((kind, "package") for kind in ("evaluation", "lettre_entree", "lettre_sortie")),
+    *((kind, layout) for kind in ("dlu", "fiche_transfert") for layout in ("app", "package")),
+]
+
+
+@pytest.mark.parametrize(("kind", "layout"), PDFA_CASES)
+def test_pdfs_are_pdf_a(kind, layout, usager, referent, etab, prise_en_charge, monkeypatch):
+    """PDF/A-3b, whether the DLU layouts come from the dlu app or from this package."""
     import sys
 
-    # The DLU PDF of the dlu app is its own: here the package's own rendering is checked.
-    monkeypatch.setitem(sys.modules, "dui.dlu.pdf", None)
+    if layout == "package":
+        monkeypatch.setitem(sys.modules, "dui.dlu.pdf", None)
     generated = generer(
         kind, usager, referent, **_sources(kind, usager, referent, etab, prise_en_charge)
     )
