@@ -408,15 +408,19 @@ def client_for(user: Any, etablissement: Any) -> Any:
 
 
 def measure_pages(timing: Timing, client: Any, urls: list[str]) -> list[int]:
-    """GET every URL (after a warm-up), recording the time; returns the queries per page."""
+    """GET every URL (after a warm-up), recording the wall time in `timing` and the CPU time
+    of this process (Django, templates, driver: what contention does not inflate much) in
+    CPU[timing.label]; returns the SQL queries per page of the first three URLs."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for url in urls[:WARMUP]:
         assert client.get(url).status_code == 200, url
+    cpu = CPU.setdefault(timing.label, Timing(timing.label))
     for url in urls:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         response = client.get(url)
+        cpu.samples.append(time.process_time() - cpu_started)
         timing.add(time.perf_counter() - started, lambda u=url: client.get(u), url)
         assert response.status_code == 200, url
     counts = []
@@ -427,6 +431,9 @@ def measure_pages(timing: Timing, client: Any, urls: list[str]) -> list[int]:
     return counts
 
 
+CPU: dict[str, Timing] = {}
+
+
 def line(timing: Timing, target: float, queries: list[int]) -> str:
     if not timing.samples:
         return f"  {timing.label:<52} aucune mesure"
@@ -435,7 +442,9 @@ def line(timing: Timing, target: float, queries: list[int]) -> str:
     return (
         f"  {timing.label:<52} {len(timing.samples):>5} {timing.percentile(50):>8.1f} "
         f"{p95:>8.1f} {max(timing.samples) * 1000:>8.1f}   {verdict} "
-        f"[{'/'.join(map(str, queries))} requêtes SQL par page]"
+        f"[{'/'.join(map(str, queries))} requêtes SQL par page]\n"
+        f"  {'  dont temps CPU du processus Django':<52} {'':>5} "
+        f"{CPU[timing.label].percentile(50):>8.1f} {CPU[timing.label].percentile(95):>8.1f}"
     )
 
 
@@ -455,7 +464,6 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.urls import reverse
-    from search_bench import explain_slowest
 
     from dui.accompagnement.models import Transmission
     from dui.comptes.models import User
@@ -519,6 +527,12 @@ def main() -> int:
     queries[handover_unit.label] = measure_pages(handover_unit, client, unit_urls)
 
     print()
+    loadavg = os.getloadavg()
+    print(
+        f"  Charge de la machine (load average 1/5/15 min) : {loadavg[0]:.1f} / {loadavg[1]:.1f} / "
+        f"{loadavg[2]:.1f} pour {os.cpu_count()} cœurs : au-delà du nombre de cœurs, le temps "
+        "mesuré inclut l'attente du processeur (Django comme PostgreSQL)."
+    )
     print(header())
     for timing, target in (
         (timeline, TIMELINE_TARGET_MS),
@@ -534,8 +548,32 @@ def main() -> int:
     )
     if connection.vendor == "postgresql" and not args.no_explain:
         for timing in (timeline, handover):
-            explain_slowest(timing)
+            explain_lists(timing)
     return 0
+
+
+def explain_lists(timing: Timing) -> None:
+    """EXPLAIN ANALYZE of the transmission statements of the slowest page: their execution
+    time inside PostgreSQL, which the load of the machine does not inflate much."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    seconds, call, what = timing.slowest
+    if call is None:
+        return
+    with CaptureQueriesContext(connection) as ctx:
+        call()
+    print(f"\n  Requêtes des transmissions de « {timing.label} » ({what}) dans PostgreSQL :")
+    with connection.cursor() as cursor:
+        for query in ctx.captured_queries:
+            sql = query["sql"]
+            if "accompagnement_" not in sql or not sql.startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            plan = [row for (row,) in cursor.fetchall()]
+            executed = next((r for r in plan if r.startswith("Execution Time")), "")
+            table = sql.split(" FROM ", 1)[1].split()[0] if " FROM " in sql else "?"
+            print(f"    {executed:<28} {plan[0][:70]}  ← {sql[:38]}… FROM {table}")
 
 
 if __name__ == "__main__":

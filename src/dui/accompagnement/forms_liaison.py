@@ -10,7 +10,26 @@ from django import forms
 from dui.accompagnement.forms import FiltreTransmissionsForm
 
 
-class FiltreEtablissementForm(FiltreTransmissionsForm):
+def author_choices(users: Any) -> list[tuple[int, str]]:
+    """(pk, name) of `users` in one query: a ModelChoiceField would iterate its queryset
+    through a server-side cursor on PostgreSQL (several round trips on every list page)."""
+    rows = users.order_by("nom", "prenom", "pk").values_list("pk", "prenom", "nom", "email")
+    return [(pk, f"{prenom} {nom}".strip() or email) for pk, prenom, nom, email in rows]
+
+
+class FiltreListeForm(FiltreTransmissionsForm):
+    """The transmission filters with the authors given as (pk, name) choices."""
+
+    auteur = forms.TypedChoiceField(  # type: ignore[assignment]
+        label="Auteur", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, auteurs: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, auteurs=None, **kwargs)
+        cast(forms.ChoiceField, self.fields["auteur"]).choices = [("", "Tous"), *auteurs]
+
+
+class FiltreEtablissementForm(FiltreListeForm):
     """The établissement list and handover filters, plus the unit (wing, group, sector)."""
 
     unite = forms.TypedChoiceField(label="Unité", required=False, coerce=int, empty_value=None)

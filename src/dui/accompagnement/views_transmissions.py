@@ -20,7 +20,11 @@ from dui import audit
 from dui.accompagnement import timeline
 from dui.accompagnement import transmissions as services
 from dui.accompagnement.forms import CorrectionForm, FiltreTransmissionsForm, TransmissionForm
-from dui.accompagnement.forms_liaison import FiltreEtablissementForm
+from dui.accompagnement.forms_liaison import (
+    FiltreEtablissementForm,
+    FiltreListeForm,
+    author_choices,
+)
 from dui.accompagnement.models import Transmission, transmission_categories
 from dui.audit.models import AuditAction
 from dui.comptes import policy
@@ -49,8 +53,9 @@ def _filtered(
     unites: list[tuple[int, str]] | None = None,
 ) -> tuple[FiltreTransmissionsForm, QuerySet[Transmission]]:
     form: FiltreTransmissionsForm
+    auteurs = author_choices(auteurs)
     if unites is None:
-        form = FiltreTransmissionsForm(request.GET or None, categories=categories, auteurs=auteurs)
+        form = FiltreListeForm(request.GET or None, categories=categories, auteurs=auteurs)
     else:
         form = FiltreEtablissementForm(
             request.GET or None, categories=categories, auteurs=auteurs, unites=unites
@@ -108,6 +113,7 @@ def transmissions(request: HttpRequest, usager_id: int) -> HttpResponse:
             "form": form,
             "querystring": _querystring(request),
             "may_write": bool(writable) and usager.archive_le is None,
+            "writable": writable,
         },
     )
 

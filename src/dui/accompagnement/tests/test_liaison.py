@@ -291,3 +291,17 @@ def test_an_intervenant_not_assigned_cannot_open_the_cahier(login, etab):
     intervenant = make_pro(etab, "intervenant_domicile")
     url = reverse("accompagnement:cahier_liaison", args=[other.pk])
     assert login(intervenant).get(url).status_code == 404
+
+
+def test_the_timeline_offers_correct_and_share_only_on_writable_categories(
+    login, usager, collegue, etab
+):
+    soins = make_transmission(usager, collegue, etab, texte="Soins")
+    psychologue = make_pro(etab, "psychologue")  # reads soins, writes éducatif only
+    make_transmission(usager, psychologue, etab, categorie="educatif", texte="Éducatif")
+    page = login(psychologue).get(reverse("accompagnement:transmissions", args=[usager.pk]))
+    html = page.content.decode()
+    assert "Soins" in html
+    share_soins = reverse("accompagnement:transmission_partager", args=[usager.pk, soins.pk])
+    assert share_soins not in html
+    assert html.count("Partager dans le cahier de liaison") == 1
