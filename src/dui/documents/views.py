@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,6 +33,7 @@ from dui.usagers.identite import IdentiteError
 from dui.usagers.models import PriseEnCharge, Usager
 
 TAB = "documents:liste"
+PAR_PAGE = 50
 INLINE_MIMES = {contenu.PDF.mime, contenu.JPEG.mime, contenu.PNG.mime}
 
 
@@ -48,15 +50,48 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _versions_prefetch() -> Prefetch:
-    return Prefetch(
-        "versions",
-        queryset=VersionDocument.objects.select_related("created_by")
-        .prefetch_related(
-            Prefetch("signatures", queryset=Signature.objects.select_related("signataire"))
+def _lignes(ids: list[int]) -> list[dict[str, Any]]:
+    """The list's rows for these documents, in this order: each document with its latest
+    version, its number of versions and the names of that version's signatories (3 queries,
+    only the columns shown)."""
+    documents = {
+        d.pk: d
+        for d in Document.objects.filter(pk__in=ids).only(
+            "id",
+            "type_code",
+            "titre",
+            "confidentialite",
+            "origine",
+            "emetteur",
+            "created_at",
+            "retire_le",
         )
-        .order_by("-numero"),
-    )
+    }
+    derniere: dict[int, VersionDocument] = {}
+    nombre: dict[int, int] = {}
+    for v in (
+        VersionDocument.objects.filter(document_id__in=ids)
+        .only("id", "document_id", "numero", "created_at")
+        .order_by("document_id", "numero")
+    ):
+        derniere[v.document_id] = v  # ascending: the highest numero wins
+        nombre[v.document_id] = nombre.get(v.document_id, 0) + 1
+    signataires: dict[int, list[str]] = {}
+    for version_id, nom in (
+        Signature.objects.filter(version_id__in=[v.pk for v in derniere.values()])
+        .order_by("signe_le", "pk")
+        .values_list("version_id", "signataire_nom")
+    ):
+        signataires.setdefault(version_id, []).append(nom)
+    return [
+        {
+            "document": documents[pk],
+            "version": derniere.get(pk),
+            "nombre": nombre.get(pk, 0),
+            "signataires": signataires.get(derniere[pk].pk, []) if pk in derniere else [],
+        }
+        for pk in ids
+    ]
 
 
 def _may_add(user: Any, usager: Usager) -> bool:
@@ -81,34 +116,48 @@ def liste(request: HttpRequest, usager_id: int) -> HttpResponse:
         if sejour is None:
             raise Http404("Séjour introuvable.")
         documents = documents.filter(prise_en_charge=sejour)
+    # Types offered by the filter: those of the readable documents, whatever the type filter.
+    present = sorted(
+        {
+            (code, types.libelle_du_type(code))
+            for code in documents.values_list("type_code", flat=True)
+        },
+        key=lambda t: t[1].lower(),
+    )
     type_code = request.GET.get("type", "")
     if type_code:
         documents = documents.filter(type_code=type_code)
     tri = "type" if request.GET.get("tri") == "type" else "date"
-    rows = list(
-        documents.select_related("created_by", "prise_en_charge__etablissement")
-        .prefetch_related(_versions_prefetch())
-        .order_by("-created_at", "-pk")
-    )
+    # Order and paginate on (pk, type, date) only, then load the page's documents in full:
+    # the type order is the labels' (Python side), and a long record renders one page.
+    keys = list(documents.values_list("pk", "type_code", "created_at"))
+    keys.sort(key=lambda k: (k[2], k[0]), reverse=True)
     if tri == "type":
-        rows.sort(key=lambda d: (d.type_libelle.lower(), -d.created_at.timestamp()))
+        keys.sort(key=lambda k: types.libelle_du_type(k[1]).lower())
+    page = Paginator(keys, PAR_PAGE).get_page(request.GET.get("page"))
+    ids = [k[0] for k in page.object_list]
+    rows = _lignes(ids)
     context = record_context(
         request,
         usager,
         tab=TAB,
         details={
-            "documents": len(rows),
+            "documents": page.paginator.count,
             **({"sejour": sejour.pk} if sejour else {}),
             **({"retires": True} if retires else {}),
+            **({"page": page.number} if page.number > 1 else {}),
         },
     )
-    present = sorted({(d.type_code, d.type_libelle) for d in rows}, key=lambda t: t[1].lower())
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
     return render(
         request,
         "documents/liste.html",
         {
             **context,
             "documents": rows,
+            "page": page,
+            "querystring": querystring.urlencode(),
             "sejour": sejour,
             "sejours": sejours,
             "type_code": type_code,

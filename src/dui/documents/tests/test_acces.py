@@ -175,3 +175,26 @@ def test_list_query_count_does_not_grow_with_documents(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = _listed(client, usager)
     assert page.count("Ordonnance ") >= 12
+
+
+def test_list_pages_and_filters(login, referent, usager, monkeypatch):
+    from dui.documents import views
+
+    monkeypatch.setattr(views, "PAR_PAGE", 2)
+    for titre, code in (("Doc A", "60280-5"), ("Doc B", "57833-6"), ("Doc C", "60280-5")):
+        f.document(referent, usager, type_code=code, titre=titre)
+    client = login(referent)
+    url = reverse("documents:liste", args=[usager.pk])
+    first = client.get(url).content.decode()
+    assert "Doc C" in first and "Doc B" in first and "Doc A" not in first
+    assert "Page 1 sur 2" in first
+    second = client.get(url + "?page=2").content.decode()
+    assert "Doc A" in second and "Doc C" not in second
+    # Filtering on a type keeps every readable type in the filter's choices.
+    filtered = client.get(url + "?type=57833-6").content.decode()
+    assert "Doc B" in filtered and "Doc A" not in filtered
+    assert 'value="60280-5"' in filtered
+    # Sorted by type: the labels' order (Fiche de retour… before Prescription…).
+    by_type = client.get(url + "?tri=type").content.decode()
+    assert by_type.index("Doc C") < by_type.index("Doc A") and "Doc B" not in by_type
+    assert "Doc B" in client.get(url + "?tri=type&page=2").content.decode()
