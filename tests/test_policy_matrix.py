@@ -790,6 +790,46 @@ TABLE: dict[str, Row] = {
     },
     # The not-given or correction form of one dose: without a dose in the query, 404 to all.
     "soins:dose_formulaire": Row(no_args, outcome(set())),
+    # Care plan and care acts ("soins"): read with soins read, changed with soins write;
+    # medical observations: read with medical read, written by physicians (role médecin).
+    **{
+        name: Row(
+            args,
+            outcome(
+                {
+                    c
+                    for c, (_, perim, *_r, cats) in PROFILS.items()
+                    if perim == "etablissement"
+                    and cats.get(categorie) in modes
+                    and (not medecin or c == "medecin")
+                }
+            ),
+        )
+        for name, categorie, modes, medecin, args in [
+            ("soins:plan_de_soins", "soins", ("r", "w"), False, lambda w: [w.usager.pk]),
+            ("soins:soin_ajouter", "soins", ("w",), False, lambda w: [w.usager.pk]),
+            (
+                "soins:soin_arreter",
+                "soins",
+                ("w",),
+                False,
+                lambda w: __import__("dui.soins.tests.factories", fromlist=["_"]).plan_args(
+                    w, "soin"
+                ),
+            ),
+            ("soins:observations", "medical", ("r", "w"), False, lambda w: [w.usager.pk]),
+            (
+                "soins:observation_corriger",
+                "medical",
+                ("w",),
+                True,
+                lambda w: __import__("dui.soins.tests.factories", fromlist=["_"]).plan_args(
+                    w, "observation"
+                ),
+            ),
+        ]
+    },
+    "soins:acte_tracer": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405, anonymous=405)),
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),

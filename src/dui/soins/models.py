@@ -469,3 +469,121 @@ class Administration(models.Model):
     @property
     def donne(self) -> bool:
         return self.statut != StatutAdministration.NON_DONNE
+
+
+# --- Care plan and care acts (category "soins") -------------------------------------------
+
+
+class TypeSoin(models.TextChoices):
+    TOILETTE = "toilette", "Toilette"
+    PANSEMENT = "pansement", "Pansement"
+    PRISE_DE_SANG = "prise_de_sang", "Prise de sang"
+    INJECTION = "injection", "Injection"
+    CHANGE = "change", "Change, protections"
+    PREVENTION_ESCARRES = "prevention_escarres", "Prévention des escarres (mobilisation)"
+    AIDE_REPAS = "aide_repas", "Aide au repas, hydratation"
+    SURVEILLANCE = "surveillance", "Surveillance (constantes, glycémie…)"
+    CONTENTION = "contention", "Bas de contention"
+    AUTRE = "autre", "Autre soin"
+
+
+class FrequenceSoin(models.TextChoices):
+    PLUSIEURS_PAR_JOUR = "plusieurs_par_jour", "Plusieurs fois par jour"
+    QUOTIDIEN = "quotidien", "Tous les jours"
+    HEBDOMADAIRE = "hebdomadaire", "Chaque semaine"
+    MENSUEL = "mensuel", "Chaque mois"
+    PONCTUEL = "ponctuel", "Ponctuel"
+
+
+class Intervenant(models.TextChoices):
+    IDE = "ide", "Infirmier(ère)"
+    AIDE_SOIGNANT = "aide_soignant", "Aide-soignant(e)"
+    KINE = "kine", "Kinésithérapeute"
+    MEDECIN = "medecin", "Médecin"
+    LIBERAL = "liberal", "Intervenant libéral"
+    AUTRE = "autre", "Autre"
+
+
+class SoinPlanifie(_Arretable):
+    """One care of the plan: what, how often, at which moments, by whom (never deleted)."""
+
+    usager = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="soins_planifies")
+    type = models.CharField("soin", max_length=20, choices=TypeSoin.choices)
+    libelle = models.CharField("précision", max_length=200, blank=True)
+    frequence = models.CharField("fréquence", max_length=20, choices=FrequenceSoin.choices)
+    detail_frequence = models.CharField("détail de la fréquence", max_length=120, blank=True)
+    moments = models.JSONField("moments", default=list, blank=True)
+    intervenant = models.CharField("réalisé par", max_length=20, choices=Intervenant.choices)
+    consignes = models.CharField("consignes", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "soin planifié"
+        verbose_name_plural = "soins planifiés"
+        indexes = [models.Index(fields=["usager", "arret_le"])]
+
+    def __str__(self) -> str:
+        return self.libelle or self.get_type_display()
+
+
+class ActeSoin(models.Model):
+    """A care act done (or not done, with the reason), by whom and when; from the plan or not.
+
+    Never edited: a correction is a new act pointing at the first, which is marked superseded.
+    """
+
+    usager = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="actes_soins")
+    soin = models.ForeignKey(
+        SoinPlanifie, on_delete=models.PROTECT, null=True, blank=True, related_name="actes"
+    )
+    type = models.CharField("soin", max_length=20, choices=TypeSoin.choices)
+    fait = models.BooleanField("fait", default=True)
+    commentaire = models.CharField("commentaire", max_length=500, blank=True)
+    realise_le = models.DateTimeField("réalisé le")
+    realise_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    trace_le = models.DateTimeField("tracé le", auto_now_add=True)
+    corrige = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    remplace_le = models.DateTimeField("remplacé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "acte de soin"
+        verbose_name_plural = "actes de soins"
+        indexes = [models.Index(fields=["usager", "realise_le"])]
+
+
+# --- Medical observations (category "medical") --------------------------------------------
+
+
+class TypeObservation(models.TextChoices):
+    CONSULTATION = "consultation", "Consultation"
+    VISITE = "visite", "Visite"
+    SYNTHESE = "synthese", "Synthèse médicale"
+    AVIS = "avis", "Avis, correspondance"
+
+
+class ObservationMedicale(models.Model):
+    """A physician's observation; a correction is a new observation pointing at the first."""
+
+    usager = models.ForeignKey(
+        Usager, on_delete=models.CASCADE, related_name="observations_medicales"
+    )
+    type = models.CharField(
+        "type", max_length=15, choices=TypeObservation.choices, default="consultation"
+    )
+    date = models.DateTimeField("date")
+    texte = models.TextField("observation")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    saisi_le = models.DateTimeField("saisi le", auto_now_add=True)
+    corrige = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    motif_correction = models.CharField("motif de la correction", max_length=300, blank=True)
+    remplacee_le = models.DateTimeField("remplacée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "observation médicale"
+        verbose_name_plural = "observations médicales"
+        indexes = [models.Index(fields=["usager", "date"])]

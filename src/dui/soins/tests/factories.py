@@ -113,3 +113,19 @@ def trace_args(w: Any) -> list[Any]:
         trace_par=w.target,
     )
     return [trace.pk]
+
+
+def plan_args(w: Any, kind: str) -> list[Any]:
+    """URL args of the care plan and observation views for the policy matrix."""
+    from dui.soins.models import ObservationMedicale, SoinPlanifie
+
+    if kind == "observation":
+        obs = ObservationMedicale.objects.create(
+            usager=w.usager, date=timezone.now(), texte="Examen normal.", auteur=w.target
+        )
+        return [w.usager.pk, obs.pk]
+    soin = SoinPlanifie.objects.create(
+        usager=w.usager, type="toilette", frequence="quotidien", intervenant="aide_soignant",
+        debut=timezone.localdate(), saisi_par=w.target,
+    )  # fmt: skip
+    return [w.usager.pk, soin.pk]
