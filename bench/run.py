@@ -58,6 +58,9 @@ def run_all(url: str, usagers: int, samples: int, transmissions: int) -> int:
     if code == 0:
         banner("DMP : 1 000 documents en file vidée par 2 workers, DLU généré et envoyé")
         code = call([PYTHON, "bench/dmp_bench.py", "--documents", "1000"], env=env)
+    if code == 0:
+        banner("Projets personnalisés : échéances, compte de l'accueil, onglet (projet_bench.py)")
+        code = call([PYTHON, "bench/projet_bench.py", "--samples", "50"], env=env)
     return code
 
 

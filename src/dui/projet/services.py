@@ -197,12 +197,26 @@ def projets_a_echeance(
     project, earliest deadline first (callers check `reads_projets_in`)."""
     today = today or timezone.localdate()
     projets, sans_projet = _due_querysets(etablissement, today, horizon, unite_id)
+    # Only what the list shows: the projects' content and the persons' other traits are
+    # not loaded (hundreds of rows in a large établissement).
+    personne = ("nom_naissance", "prenoms_naissance", "date_naissance")
     lignes = [
         LigneEcheance(p.usager, p.prise_en_charge, p, p.echeance, p.echeance < today)
-        for p in projets.select_related("usager", "prise_en_charge__unite")
+        for p in projets.select_related("usager", "prise_en_charge__unite").only(
+            "etape",
+            "echeance",
+            "derniere_signature_le",
+            "usager",
+            "prise_en_charge",
+            "prise_en_charge__date_debut",
+            "prise_en_charge__unite__nom",
+            *(f"usager__{f}" for f in personne),
+        )
         if p.echeance is not None
     ]
-    for s in sans_projet.select_related("usager", "unite"):
+    for s in sans_projet.select_related("usager", "unite").only(
+        "date_debut", "usager", "unite__nom", *(f"usager__{f}" for f in personne)
+    ):
         due = add_months(s.date_debut, PREMIER_PROJET_MOIS)
         lignes.append(LigneEcheance(s.usager, s, None, due, due < today))
     lignes.sort(key=lambda ligne: (ligne.echeance, ligne.usager.nom_naissance, ligne.usager.pk))

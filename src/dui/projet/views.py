@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -36,6 +37,7 @@ from dui.usagers.models import Proche, Usager
 app_name = "projet"
 TAB = "projet:projet"
 BROUILLON = "brouillon"
+PAR_PAGE = 100
 
 
 def _usager(request: HttpRequest, usager_id: int, *, write: bool = False) -> Usager:
@@ -448,22 +450,36 @@ def echeances(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("unite", "")
     unite_id = int(raw) if raw.isdigit() and any(u.pk == int(raw) for u in unites) else None
     lignes = services.projets_a_echeance(etab, unite_id=unite_id)
-    audit.record(
-        action=AuditAction.LIST,
-        request=request,
-        object_type="projet.projetpersonnalise",
-        details={"usager_ids": sorted({ligne.usager.pk for ligne in lignes}), "unite": unite_id},
-    )
     lignes.sort(
         key=lambda ligne: (
             ligne.sejour.unite.nom if ligne.sejour.unite else "~",
             ligne.echeance,
         )
     )
+    page = Paginator(lignes, PAR_PAGE).get_page(request.GET.get("page"))
+    # The journal names the persons shown on this page.
+    audit.record(
+        action=AuditAction.LIST,
+        request=request,
+        object_type="projet.projetpersonnalise",
+        details={
+            "usager_ids": sorted({ligne.usager.pk for ligne in page.object_list}),
+            "unite": unite_id,
+            "page": page.number,
+        },
+    )
     return render(
         request,
         "projet/echeances.html",
-        {"lignes": lignes, "etablissement": etab, "unites": unites, "unite_id": unite_id},
+        {
+            "lignes": page.object_list,
+            "page": page,
+            "total": len(lignes),
+            "en_retard": sum(ligne.en_retard for ligne in lignes),
+            "etablissement": etab,
+            "unites": unites,
+            "unite_id": unite_id,
+        },
     )
 
 

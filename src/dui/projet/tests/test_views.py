@@ -361,3 +361,21 @@ def test_a_signed_version_is_stored_in_the_documents(usager, referent, login):
     client.post(url, {**data, "version": projet.version})
     assert Document.objects.filter(usager=usager, type_code="80788-3").count() == 1
     assert document.versions.count() == 2
+
+
+def test_due_list_is_paginated_and_journals_the_page_shown(etab, usager, login, monkeypatch):
+    from dui.projet import views
+    from dui.usagers.tests.factories import PriseEnChargeFactory
+
+    monkeypatch.setattr(views, "PAR_PAGE", 1)
+    other = PriseEnChargeFactory(etablissement=etab, date_debut=datetime.date(2025, 1, 1)).usager
+    client = login(make_pro(etab, "chef_service"))
+    first = client.get(reverse("projet:echeances")).content.decode()
+    second = client.get(reverse("projet:echeances"), {"page": 2}).content.decode()
+    assert "Page 1 sur 2" in first and "Page 2 sur 2" in second
+    assert "2 projets à faire" in first
+    shown = [
+        e.details["usager_ids"]
+        for e in Entree.objects.filter(action=AuditAction.LIST).order_by("seq")
+    ]
+    assert shown == [[usager.pk], [other.pk]]  # the earliest deadline first
