@@ -198,3 +198,26 @@ def test_list_pages_and_filters(login, referent, usager, monkeypatch):
     by_type = client.get(url + "?tri=type").content.decode()
     assert by_type.index("Doc C") < by_type.index("Doc A") and "Doc B" not in by_type
     assert "Doc B" in client.get(url + "?tri=type&page=2").content.decode()
+
+
+def test_break_glass_reads_with_own_rights_and_is_flagged(login, autre_etab_pro, referent, usager):
+    import datetime
+
+    from django.utils import timezone
+
+    from dui.comptes.models import AccesExceptionnel
+
+    doc = f.document(referent, usager, type_code="57833-6", confidentialite="V")
+    client = login(autre_etab_pro)  # an infirmière of another établissement
+    assert _status(client, usager, doc) == (404, 404)
+    AccesExceptionnel.objects.create(
+        user=autre_etab_pro,
+        usager=usager,
+        motif="Transfert aux urgences la nuit",
+        expire_le=timezone.now() + datetime.timedelta(hours=1),
+    )
+    assert _status(login(autre_etab_pro), usager, doc) == (200, 200)
+    entry = Entree.objects.filter(
+        action=AuditAction.READ, object_type="documents.versiondocument"
+    ).get()
+    assert entry.break_glass is True and entry.actor_id == autre_etab_pro.pk
