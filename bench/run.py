@@ -61,6 +61,9 @@ def run_all(url: str, usagers: int, samples: int, transmissions: int) -> int:
     if code == 0:
         banner("Projets personnalisés : échéances, compte de l'accueil, onglet (projet_bench.py)")
         code = call([PYTHON, "bench/projet_bench.py", "--samples", "50"], env=env)
+    if code == 0:
+        banner("Documents : ajout de 200 PDF de 1 Mo, onglet, téléchargement (documents_bench.py)")
+        code = call([PYTHON, "bench/documents_bench.py", "--uploads", "200"], env=env)
     return code
 
 
