@@ -24,7 +24,9 @@ CONTENT_HOOKS: list[str] = [
     "dui.accompagnement.demo_evaluations.populate",
     "dui.documents.demo.populate",
     "dui.projet.demo.populate",
+    "dui.accompagnement.demo_liaison.populate",
     "dui.interop.dmp.demo.populate",
+    "dui.soins.demo.populate",
 ]
 
 
