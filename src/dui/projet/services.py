@@ -252,8 +252,11 @@ def transitions_possibles(projet: ProjetPersonnalise) -> list[tuple[str, str]]:
     ]
 
 
-def participants_choices(projet: ProjetPersonnalise) -> dict[str, list[tuple[int, str]]]:
-    """Proches (active) and professionals (active team members and the référent)."""
+def participants_choices(
+    projet: ProjetPersonnalise, user: Any = None
+) -> dict[str, list[tuple[int, str]]]:
+    """Proches (active) and professionals (active team members, the référent and `user`,
+    the professional filling in the form, so that a project can always get a référent)."""
     proches = [
         (p.pk, _proche_libelle(p)) for p in Proche.objects.filter(usager=projet.usager, actif=True)
     ]
@@ -261,10 +264,9 @@ def participants_choices(projet: ProjetPersonnalise) -> dict[str, list[tuple[int
         MembreEquipe.active_q(), usager=projet.usager, etablissement=projet.etablissement
     ).select_related("user")
     pros = {m.user.pk: m.user.get_full_name() or m.user.email for m in membres}
-    if projet.referent is not None:
-        pros.setdefault(
-            projet.referent.pk, projet.referent.get_full_name() or projet.referent.email
-        )
+    for pro in (projet.referent, user):
+        if pro is not None:
+            pros.setdefault(pro.pk, pro.get_full_name() or pro.email)
     return {"proches": proches, "professionnels": sorted(pros.items(), key=lambda x: x[1])}
 
 
@@ -542,7 +544,7 @@ def participants_save(
             raise ProjetError("Vous n'êtes pas habilité à modifier ce projet personnalisé.")
         current = _locked(projet)
         _ensure_editable(current)
-        choices = participants_choices(current)
+        choices = participants_choices(current, actor)
         proches = dict(choices["proches"])
         pros = dict(choices["professionnels"])
         if any(i not in proches for i in proche_ids):

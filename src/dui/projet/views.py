@@ -213,7 +213,7 @@ def section(request: HttpRequest, usager_id: int, projet_id: int, cle: str) -> H
 
 def participants(request: HttpRequest, usager_id: int, projet_id: int) -> HttpResponse:
     projet = _projet(request, usager_id, projet_id, write=True)
-    choices = services.participants_choices(projet)
+    choices = services.participants_choices(projet, request.user)
     current = projet.contenu.get("participants") or []
     initial = {
         "version": projet.version,

@@ -557,3 +557,20 @@ def test_actions_point_to_existing_objectives(usager, referent):
         )
     projet.refresh_from_db()
     assert len(projet.contenu["objectifs"]) == 1
+
+
+def test_whoever_fills_in_the_participants_may_become_the_referent(usager, etab):
+    chef = make_pro(etab, "chef_service")
+    projet = projet_ouvert(chef, usager)
+    assert projet.referent is None  # nobody is référent in the person's team
+    projet = services.participants_save(
+        actor=chef,
+        projet=projet,
+        personne=True,
+        proche_ids=[],
+        professionnel_ids=[chef.pk],
+        autres="",
+        referent_id=chef.pk,
+        expected_version=projet.version,
+    )
+    assert projet.referent == chef
