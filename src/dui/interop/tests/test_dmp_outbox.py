@@ -2,6 +2,7 @@
 technical errors, none on refusals, idempotent resends (counted in the simulator)."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -80,10 +81,15 @@ def opposer(user, usager):
 
 
 def worker(max_tasks=None):
+    """The real database worker, in this process: it must not close the test's connection
+    (it does so between tasks to drop expired connections)."""
     args = ["db_worker", "--batch", "--no-startup-delay", "--no-reload", "--verbosity", "0"]
     if max_tasks:
         args += ["--max-tasks", str(max_tasks)]
-    call_command(*args)
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command(*args)
 
 
 @pytest.fixture
