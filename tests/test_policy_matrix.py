@@ -830,6 +830,19 @@ TABLE: dict[str, Row] = {
         ]
     },
     "soins:acte_tracer": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405, anonymous=405)),
+    # CDA documents (cda engineer): generate a PDF/A + CDA R2 into the person's documents, for
+    # roles that write the category of at least one offered type (lettres, DLU, fiche de
+    # transfert: medical; grille d'évaluation: soins).
+    "cda:generer": Row(
+        lambda w: [w.usager.pk],
+        outcome(
+            {
+                c
+                for c, (_, perim, *_r, cats) in PROFILS.items()
+                if perim == "etablissement" and "w" in (cats.get("medical"), cats.get("soins"))
+            }
+        ),
+    ),
     # Journal: the DPO only.
     "audit:journal": Row(no_args, outcome(_JOURNAL)),
     "audit:export": Row(no_args, outcome(_JOURNAL)),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("usagers/", include("dui.dlu.urls")),
     path("usagers/", include("dui.documents.urls")),
     path("usagers/", include("dui.interop.dmp.urls")),
+    path("usagers/", include("dui.interop.cda.urls")),
     path("journal/", include("dui.audit.urls")),
 ]
 
