@@ -64,13 +64,13 @@ def kinds_for(user: Any, usager: Any) -> list[tuple[str, str]]:
 
 class GenererForm(forms.Form):
     kind = forms.ChoiceField(label="Document", choices=())
-    prise_en_charge = forms.ModelChoiceField(
+    prise_en_charge: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Prise en charge (lettres de liaison)",
         queryset=None,
         required=False,
         empty_label="La plus récente",
     )
-    evaluation = forms.ModelChoiceField(
+    evaluation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Évaluation signée (grille d'évaluation)",
         queryset=None,
         required=False,
