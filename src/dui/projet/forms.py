@@ -35,6 +35,12 @@ def section_form_class(section: schema.Section) -> type[forms.Form]:
     return type(f"{section.key.title()}Form", (forms.Form,), fields)
 
 
+def _choices(form: forms.Form, name: str, choices: Any) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -99,9 +105,9 @@ class ParticipantsForm(forms.Form):
 
     def __init__(self, *args: Any, choices: dict[str, list[tuple[int, str]]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["referent"].choices = [("", "— À désigner —"), *choices["professionnels"]]
-        self.fields["proches"].choices = choices["proches"]
-        self.fields["professionnels"].choices = choices["professionnels"]
+        _choices(self, "referent", [("", "— À désigner —"), *choices["professionnels"]])
+        _choices(self, "proches", choices["proches"])
+        _choices(self, "professionnels", choices["professionnels"])
 
 
 class EtapeForm(forms.Form):
@@ -137,7 +143,7 @@ class SignatureForm(forms.Form):
 
     def __init__(self, *args: Any, representants: list[tuple[int, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["representant"].choices = [("", "—"), *representants]
+        _choices(self, "representant", [("", "—"), *representants])
         self.fields["personne_signe_le"].initial = timezone.localdate()
 
 
@@ -158,5 +164,5 @@ class ComparaisonForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["a"].choices = choices
-        self.fields["b"].choices = choices
+        _choices(self, "a", choices)
+        _choices(self, "b", choices)

@@ -446,7 +446,8 @@ def echeances(request: HttpRequest) -> HttpResponse:
     etab = getattr(request, "etablissement", None)
     if not services.reads_projets_in(request.user, etab):
         raise Http404("Introuvable ou non autorisé.")
-    unites = list(etab.unites.order_by("nom")) if hasattr(etab, "unites") else []
+    assert etab is not None
+    unites = list(etab.unites.order_by("nom"))
     raw = request.GET.get("unite", "")
     unite_id = int(raw) if raw.isdigit() and any(u.pk == int(raw) for u in unites) else None
     lignes = services.projets_a_echeance(etab, unite_id=unite_id)
