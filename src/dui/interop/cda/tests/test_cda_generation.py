@@ -320,3 +320,18 @@ def test_partial_birth_date_is_written_with_its_precision(usager, referent):
         lire_entete(generer("lettre_entree", usager, referent).cda)["patient"]["date_naissance"]
         == "1950"
     )
+
+
+def test_a_dlu_validated_while_qualified_carries_no_ins_once_the_identity_is_not(
+    usager, referent, etab
+):
+    dlu = _dlu(usager, referent, etab)
+    dlu.donnees["identite"].update({"matricule_ins": TEST_INS, "oid_ins": "1.2.250.1.213.1.4.10"})
+    dlu.save()
+    usager.matricule_ins = TEST_INS
+    usager.oid_ins = "1.2.250.1.213.1.4.10"
+    usager.statut_identite = "VALI"  # no longer qualifiée
+    usager.save()
+    generated = generer("dlu", usager, referent, dlu=dlu)
+    assert generated.erreurs == []
+    assert TEST_INS.encode() not in generated.cda
