@@ -304,10 +304,41 @@ def flatten_section(key: str, data: Any) -> list[tuple[str, str]]:
     return rows
 
 
+def habitudes_snapshot(usager: Any) -> list[dict[str, Any]]:
+    """The person's habits of life (accompagnement), filled domains only, in domain order:
+    part of the recueil, frozen with each signed version."""
+    from dui.accompagnement.habitudes import habitudes_by_domain
+
+    return [
+        {
+            "domaine": d["libelle"],
+            "description": h.description,
+            "preferences": h.preferences,
+            "a_eviter": h.a_eviter,
+            "dit_par_la_personne": h.dit_par_la_personne,
+        }
+        for d in habitudes_by_domain(usager)
+        if (h := d["habitude"]) is not None
+    ]
+
+
+def habitude_text(h: dict[str, Any]) -> str:
+    parts = [h.get("description", "")]
+    if h.get("preferences"):
+        parts.append(f"préférences : {h['preferences']}")
+    if h.get("a_eviter"):
+        parts.append(f"à éviter : {h['a_eviter']}")
+    if h.get("dit_par_la_personne"):
+        parts.append("(dit par la personne)")
+    return " ; ".join(p for p in parts if p)
+
+
 def flatten(contenu: dict[str, Any]) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     for section in SECTIONS:
         rows += flatten_section(section.key, section_of(contenu, section.key))
+    for h in (contenu or {}).get("habitudes") or []:
+        rows.append((f"Habitudes de vie — {h.get('domaine', '')}", habitude_text(h)))
     participants = (contenu or {}).get("participants") or []
     rows.append((PARTICIPANTS_LABEL, ", ".join(p.get("libelle", "") for p in participants)))
     return rows

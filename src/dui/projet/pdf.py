@@ -83,6 +83,7 @@ def person_view(contenu: dict[str, Any]) -> dict[str, Any]:
         "c": {
             **{s.key: schema.section_of(contenu, s.key) for s in schema.SECTIONS},
             "attentes": attentes,
+            "habitudes": contenu.get("habitudes") or [],
             # Addressed to the person: "La personne" is "Moi" here.
             "participants": [
                 {**p, "libelle": "Moi"} if p.get("type") == "personne" else p

@@ -661,6 +661,11 @@ def projet_signer(
         else:
             raise ProjetError("Indiquez qui a signé pour la personne.")
         _check_version(current, expected_version, [], "etape")
+        # The habits of life collected at the recueil are frozen with the version.
+        current.contenu = {
+            **current.contenu,
+            "habitudes": schema.habitudes_snapshot(current.usager),
+        }
         version = VersionProjet.objects.create(
             projet=current,
             numero=current.numero_brouillon,

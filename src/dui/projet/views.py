@@ -94,6 +94,12 @@ def _projet_context(request: HttpRequest, projet: ProjetPersonnalise) -> dict[st
             for code, label in Etape.choices
         ],
         "section_keys": [s.key for s in schema.SECTIONS],
+        # The draft shows the habits as they are now (tab Habitudes de vie); a signed
+        # version shows those frozen with it.
+        "habitudes": projet.contenu.get("habitudes", [])
+        if projet.is_closed
+        else schema.habitudes_snapshot(projet.usager),
+        "habitudes_vivantes": not projet.is_closed,
     }
 
 
@@ -338,6 +344,7 @@ def signer(request: HttpRequest, usager_id: int, projet_id: int) -> HttpResponse
             "form": form,
             "sections": schema.view_sections(projet.contenu),
             "participants": projet.contenu.get("participants") or [],
+            "habitudes": schema.habitudes_snapshot(projet.usager),
         },
     )
 
@@ -392,6 +399,7 @@ def version(request: HttpRequest, usager_id: int, projet_id: int, numero: int) -
             "v": v,
             "sections": schema.view_sections(v.contenu),
             "participants": v.contenu.get("participants") or [],
+            "habitudes": v.contenu.get("habitudes") or [],
         },
     )
 
@@ -418,7 +426,10 @@ def comparer(request: HttpRequest, usager_id: int, projet_id: int) -> HttpRespon
         (k, f"Version {k} signée le {v.referent_signe_le:%d/%m/%Y}") for k, v in versions.items()
     ]
     if not projet.is_closed:
-        contents[BROUILLON] = projet.contenu
+        contents[BROUILLON] = {
+            **projet.contenu,
+            "habitudes": schema.habitudes_snapshot(projet.usager),
+        }
         choices.append((BROUILLON, f"Version {projet.numero_brouillon} en préparation"))
     default_b = BROUILLON if BROUILLON in contents else (choices[-1][0] if choices else "")
     default_a = choices[-2][0] if len(choices) > 1 else default_b

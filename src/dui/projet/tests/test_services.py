@@ -574,3 +574,44 @@ def test_whoever_fills_in_the_participants_may_become_the_referent(usager, etab)
         expected_version=projet.version,
     )
     assert projet.referent == chef
+
+
+def test_habits_of_life_are_frozen_with_the_signed_version(usager, referent):
+    from dui.accompagnement.habitudes import habitude_save
+
+    habitude_save(
+        actor=referent,
+        usager=usager,
+        domaine="sommeil",
+        values={"description": "Se couche vers 22 h", "dit_par_la_personne": True},
+        expected_version=0,
+    )
+    projet, v1 = projet_signe(referent, usager)
+    assert v1.contenu["habitudes"] == [
+        {
+            "domaine": "Sommeil",
+            "description": "Se couche vers 22 h",
+            "preferences": "",
+            "a_eviter": "",
+            "dit_par_la_personne": True,
+        }
+    ]
+    habitude_save(
+        actor=referent,
+        usager=usager,
+        domaine="sommeil",
+        values={"description": "Se couche vers 23 h", "dit_par_la_personne": True},
+        expected_version=1,
+    )
+    v1.refresh_from_db()
+    assert v1.contenu["habitudes"][0]["description"] == "Se couche vers 22 h"
+    projet = avancer(referent, projet, "suivi")
+    v2 = signer(referent, projet)
+    diffs = schema.compare(v1.contenu, v2.contenu)
+    assert [(d.label, d.avant, d.apres) for d in diffs] == [
+        (
+            "Habitudes de vie — Sommeil",
+            "Se couche vers 22 h ; (dit par la personne)",
+            "Se couche vers 23 h ; (dit par la personne)",
+        )
+    ]

@@ -379,3 +379,18 @@ def test_due_list_is_paginated_and_journals_the_page_shown(etab, usager, login, 
         for e in Entree.objects.filter(action=AuditAction.LIST).order_by("seq")
     ]
     assert shown == [[usager.pk], [other.pk]]  # the earliest deadline first
+
+
+def test_the_recueil_shows_the_habits_of_life(usager, referent, login):
+    from dui.accompagnement.habitudes import habitude_save
+
+    habitude_save(
+        actor=referent,
+        usager=usager,
+        domaine="repas",
+        values={"description": "Aime le poisson le vendredi"},
+        expected_version=0,
+    )
+    projet = projet_ouvert(referent, usager)
+    page = login(referent).get(reverse("projet:detail", args=[usager.pk, projet.pk]))
+    assert "Aime le poisson le vendredi" in page.content.decode()
