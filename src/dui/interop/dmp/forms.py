@@ -10,7 +10,10 @@ from dui.interop.models import DestinataireInformation, MoyenInformation, TypeCo
 class ConsentementForm(forms.Form):
     type = forms.ChoiceField(label="Événement", choices=TypeConsentementDMP.choices)
     date = forms.DateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"}), initial=datetime.date.today
+        label="Date",
+        # An <input type=date> only takes ISO dates (the localized format would be dropped).
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=datetime.date.today,
     )
     destinataire = forms.ChoiceField(
         label="Personne informée",
