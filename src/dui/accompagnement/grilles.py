@@ -315,11 +315,19 @@ def grille_publish(
 
 
 def grille_new_version(*, actor: Any, grille: Grille, request: HttpRequest | None = None) -> Grille:
-    """The next version of a published grid, as a draft copy of it."""
+    """The next version of a published (or retired) grid, as a draft copy of it."""
     with transaction.atomic():
         current = _locked(grille, None)
-        if current.statut != StatutGrille.PUBLIEE:
-            raise GrilleError("Seule la version publiée d'une grille peut servir de modèle.")
+        # A retired grid may come back through a new version (its evaluations stay put).
+        if current.statut not in (StatutGrille.PUBLIEE, StatutGrille.RETIREE):
+            raise GrilleError(
+                "Seule la dernière version publiée ou retirée d'une grille peut servir de modèle."
+            )
+        later = Grille.objects.filter(famille=current.famille, numero__gt=current.numero)
+        if later.exclude(statut=StatutGrille.BROUILLON).exists():
+            raise GrilleError(
+                "Seule la dernière version publiée ou retirée d'une grille peut servir de modèle."
+            )
         if Grille.objects.filter(famille=current.famille, statut=StatutGrille.BROUILLON).exists():
             raise GrilleError("Une nouvelle version de cette grille est déjà en préparation.")
         numero = (

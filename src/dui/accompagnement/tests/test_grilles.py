@@ -96,10 +96,26 @@ def test_only_one_new_version_at_a_time(etab, admin):
     assert Grille.objects.filter(famille=v1.famille).count() == 2
 
 
-def test_retired_grid_is_no_longer_offered(etab, admin, usager):
+def test_retired_grid_is_no_longer_offered_and_may_come_back_as_a_new_version(etab, admin, usager):
     grille = make_grille(etab, admin)
     grilles.grille_retire(actor=admin, grille=grille)
     assert grille not in services.grilles_offered(usager)
+    draft = grilles.grille_new_version(actor=admin, grille=grille)
+    back = grilles.grille_publish(actor=admin, grille=draft)
+    assert [g.pk for g in services.grilles_offered(usager) if g.famille == grille.famille] == [
+        back.pk
+    ]
+    grille.refresh_from_db()
+    assert grille.statut == StatutGrille.RETIREE
+
+
+def test_a_replaced_version_cannot_seed_another_version(etab, admin):
+    v1 = make_grille(etab, admin)
+    v2 = grilles.grille_new_version(actor=admin, grille=v1)
+    grilles.grille_publish(actor=admin, grille=v2)
+    v1.refresh_from_db()
+    with pytest.raises(grilles.GrilleError, match="dernière version publiée ou retirée"):
+        grilles.grille_new_version(actor=admin, grille=v1)
 
 
 def test_grid_is_offered_only_to_persons_of_its_etablissement(etab, autre_etab, usager):
