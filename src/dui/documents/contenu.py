@@ -46,7 +46,8 @@ TEXTE = Format("texte", "texte brut", "text/plain", (".txt",))
 
 FORMATS = (PDF, JPEG, PNG, TIFF, ODT, DOCX, XML, CDA, TEXTE)
 EXTENSIONS = sorted({e for f in FORMATS for e in f.extensions})
-ACCEPT = ",".join(EXTENSIONS)
+# Extensions and MIME types: phones offer the camera for image/jpeg and convert HEIC photos.
+ACCEPT = ",".join([*EXTENSIONS, *sorted({f.mime for f in FORMATS})])
 LIBELLE_ACCEPTES = "PDF, JPEG, PNG, TIFF, ODT, DOCX, XML (dont CDA) ou texte"
 
 
