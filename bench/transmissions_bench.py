@@ -417,12 +417,18 @@ def measure_pages(timing: Timing, client: Any, urls: list[str]) -> list[int]:
     for url in urls[:WARMUP]:
         assert client.get(url).status_code == 200, url
     cpu = CPU.setdefault(timing.label, Timing(timing.label))
+    empty = EMPTY.setdefault(timing.label, Timing(timing.label))
     for url in urls:
         started, cpu_started = time.perf_counter(), time.process_time()
         response = client.get(url)
         cpu.samples.append(time.process_time() - cpu_started)
         timing.add(time.perf_counter() - started, lambda u=url: client.get(u), url)
         assert response.status_code == 200, url
+        # Interleaved, so under the same load: the same page filtered on a day without
+        # notes (same middleware, rights, journal and queries, no row): its fixed cost.
+        started = time.perf_counter()
+        client.get(url + ("&" if "?" in url else "?") + EMPTY_FILTER)
+        empty.samples.append(time.perf_counter() - started)
     counts = []
     for url in urls[:3]:
         with CaptureQueriesContext(connection) as ctx:
@@ -432,6 +438,8 @@ def measure_pages(timing: Timing, client: Any, urls: list[str]) -> list[int]:
 
 
 CPU: dict[str, Timing] = {}
+EMPTY: dict[str, Timing] = {}
+EMPTY_FILTER = "du=2000-01-03&au=2000-01-03"
 
 
 def line(timing: Timing, target: float, queries: list[int]) -> str:
@@ -444,7 +452,11 @@ def line(timing: Timing, target: float, queries: list[int]) -> str:
         f"{p95:>8.1f} {max(timing.samples) * 1000:>8.1f}   {verdict} "
         f"[{'/'.join(map(str, queries))} requêtes SQL par page]\n"
         f"  {'  dont temps CPU du processus Django':<52} {'':>5} "
-        f"{CPU[timing.label].percentile(50):>8.1f} {CPU[timing.label].percentile(95):>8.1f}"
+        f"{CPU[timing.label].percentile(50):>8.1f} {CPU[timing.label].percentile(95):>8.1f}\n"
+        f"  {'  même page sans aucune ligne (coût fixe)':<52} {'':>5} "
+        f"{EMPTY[timing.label].percentile(50):>8.1f} {EMPTY[timing.label].percentile(95):>8.1f}"
+        f"   → les transmissions ajoutent "
+        f"{timing.percentile(50) - EMPTY[timing.label].percentile(50):.1f} ms (p50)"
     )
 
 
