@@ -376,3 +376,32 @@ def _make_code(user, later: bool = False) -> str:
     # A TOTP code is accepted once: the second one is the next time step's.
     t0 = device.t0 - (device.step if later else 0)
     return f"{totp(device.bin_key, device.step, t0, device.digits, device.drift):06d}"
+
+
+def test_a_failed_save_leaves_no_file_behind(referent, usager, monkeypatch):
+    v1 = services.televerser(
+        referent, usager, data=f.PDF, nom_fichier="a.pdf", type_code="57833-6", titre="O"
+    )
+    before = _stored_files()
+    # Two uploads computing the same number at once: the second hits the unique constraint
+    # after its file was written.
+    monkeypatch.setattr(services, "_numero_suivant", lambda document: 1)
+    with pytest.raises(services.VersionConflict):
+        services.televerser(referent, usager, data=f.PNG, nom_fichier="b.png", document=v1.document)
+    assert _stored_files() == before
+    assert VersionDocument.objects.count() == 1
+
+
+def test_archived_record_takes_no_document(login, referent, usager):
+    from django.utils import timezone
+
+    from dui.usagers.identite import IdentiteError
+
+    usager.archive_le = timezone.now()
+    usager.save(update_fields=["archive_le"])
+    with pytest.raises(IdentiteError):
+        services.televerser(
+            referent, usager, data=f.PDF, nom_fichier="a.pdf", type_code="57833-6", titre="O"
+        )
+    assert not Document.objects.exists()
+    assert login(referent).get(reverse("documents:televerser", args=[usager.pk])).status_code == 404
