@@ -50,6 +50,9 @@ def run_all(url: str, usagers: int, samples: int, transmissions: int) -> int:
             [*cmd, "--transmissions", str(transmissions), "--samples", str(samples)], env=env
         )
     if code == 0:
+        banner("DLU : génération du PDF d'un dossier lourd (bench/dlu_bench.py)")
+        code = call([PYTHON, "bench/dlu_bench.py", "--samples", "30"], env=env)
+    if code == 0:
         banner("Documents CDA R2 : DLU et lettre de liaison (bench/cda_bench.py)")
         code = call([PYTHON, "bench/cda_bench.py", "--samples", "30"], env=env)
     if code == 0:

@@ -27,6 +27,8 @@ CONTENT_HOOKS: list[str] = [
     "dui.accompagnement.demo_liaison.populate",
     "dui.interop.dmp.demo.populate",
     "dui.soins.demo.populate",
+    # After soins: the DLU is pre-filled from the allergies and treatments it created.
+    "dui.dlu.demo.populate",
 ]
 
 

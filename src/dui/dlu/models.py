@@ -14,6 +14,13 @@ from django.db import models
 from django.utils import timezone
 
 
+def _pdf_path(instance: object, filename: str) -> str:
+    # A random name: the file system never shows whose DLU it is.
+    import uuid
+
+    return f"dlu/{uuid.uuid4().hex}.pdf"
+
+
 class StatutDLU(models.TextChoices):
     BROUILLON = "brouillon", "Brouillon"
     VALIDE = "valide", "Validé"
@@ -64,6 +71,9 @@ class DLU(models.Model):
     )
     # Stale-save protection: a form carries the version it displayed.
     version = models.PositiveIntegerField(default=1)
+    # The PDF rendered once at validation: printing a validated version (at 3 a.m., for the
+    # SAMU) serves these bytes at once, and they are exactly what was validated.
+    pdf = models.FileField("PDF de la version validée", upload_to=_pdf_path, blank=True)
 
     class Meta:
         verbose_name = "dossier de liaison d'urgence"

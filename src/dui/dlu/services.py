@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
@@ -454,7 +455,10 @@ def valider(
         current.valide_le = timezone.now()
         current.valide_par = actor
         current.version += 1
-        current.save(update_fields=["statut", "valide_le", "valide_par", "version"])
+        from dui.dlu.pdf import dlu_pdf
+
+        current.pdf.save("dlu.pdf", ContentFile(dlu_pdf(current)), save=False)
+        current.save(update_fields=["statut", "valide_le", "valide_par", "version", "pdf"])
         audit.record(
             action=AuditAction.UPDATE,
             actor=actor,

@@ -200,7 +200,8 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 def imprimer(request: HttpRequest, usager_id: int, numero: int) -> HttpResponse:
     usager = _usager(request, usager_id, access.may_print)
     dlu = get_object_or_404(DLU.objects.select_related("valide_par"), usager=usager, numero=numero)
-    content = pdf.dlu_pdf(dlu)
+    # A validated version prints the bytes rendered at validation; a draft is rendered now.
+    content = dlu.pdf.read() if dlu.pdf else pdf.dlu_pdf(dlu)
     audit.record(
         action=AuditAction.PRINT,
         request=request,

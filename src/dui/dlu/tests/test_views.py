@@ -4,7 +4,6 @@ count, journal), the yearly review list and home block, and category protection.
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
 from django.urls import reverse
@@ -126,6 +125,9 @@ def test_heavy_record_pdf_fits_two_pages_and_print_is_journaled(login, medecin, 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     content = b"".join(response.streaming_content) if response.streaming else response.content
     assert content.startswith(b"%PDF")
+    # The bytes rendered at validation are served: exactly what was validated.
+    with dlu.pdf.open("rb") as stored:
+        assert content == stored.read()
     entry = Entree.objects.get(action=AuditAction.PRINT, usager_id=usager.pk)
     assert entry.details == {"document": "dlu", "numero": dlu.numero, "statut": "valide"}
 
@@ -200,7 +202,17 @@ def test_other_etablissement_gets_404(login, autre_etab_pro, medecin, usager):
     assert client.get(reverse("dlu:pdf", args=[usager.pk, dlu.numero])).status_code == 404
 
 
-def test_pdf_bytes_are_a_pdf(medecin, usager):
-    dlu = _valide(usager, medecin)
-    data = pdf.dlu_pdf(dlu)
-    assert data.startswith(b"%PDF") and io.BytesIO(data).getbuffer().nbytes > 1000
+def test_draft_prints_rendered_now_and_marked(login, referent, usager):
+    dlu = services.demarrer(actor=referent, usager=usager)
+    assert not dlu.pdf
+    response = login(referent).get(reverse("dlu:pdf", args=[usager.pk, dlu.numero]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    text = "".join(box.text for page in pdf.render_dlu(dlu).pages for box in _texts(page._page_box))
+    assert "Brouillon non validé" in text
+
+
+def _texts(box):
+    if getattr(box, "text", None):
+        yield box
+    for child in getattr(box, "children", []):
+        yield from _texts(child)
