@@ -20,8 +20,11 @@ from dui.usagers.models import PriseEnCharge, Usager
 PAGE_SIZE = 30
 
 
-def _with_related(qs: QuerySet[Transmission]) -> QuerySet[Transmission]:
-    return qs.select_related("usager", "auteur", "corrige", "correction").prefetch_related(
+def _with_related(qs: QuerySet[Transmission], *, person: bool = True) -> QuerySet[Transmission]:
+    """What a card shows: author, the corrected note's date, readers; the person's name only
+    on the établissement lists (on the person's own tab it is known)."""
+    related = ["auteur", "corrige", *(["usager"] if person else [])]
+    return qs.select_related(*related).prefetch_related(
         Prefetch("lectures", queryset=LectureTransmission.objects.select_related("lecteur"))
     )
 
@@ -39,7 +42,9 @@ def categories_in(user: Any, etablissement: Etablissement | None) -> list[str]:
 
 
 def for_usager(usager: Usager, categories: list[str]) -> QuerySet[Transmission]:
-    return _with_related(Transmission.objects.filter(usager=usager, categorie__in=categories))
+    return _with_related(
+        Transmission.objects.filter(usager=usager, categorie__in=categories), person=False
+    )
 
 
 def for_etablissement(
