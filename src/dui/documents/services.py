@@ -356,8 +356,7 @@ def _signer(
     usager = version.document.usager
     role = ""
     if mode != ModeSignature.MANUSCRITE_SCANNEE:
-        rights = policy.droits(user)
-        role = ", ".join(sorted({d.role.libelle for d in rights.values()}))
+        role = ", ".join(sorted({r.libelle for r in access.roles_aupres(user, usager)}))
     try:
         with transaction.atomic():
             signature = Signature.objects.create(
