@@ -205,10 +205,12 @@ def main() -> int:
         for _ in range(WARMUP):
             assert client.get(url, params).status_code == 200
         timing = Timing(f"Tournée {creneau} ({BEDS} personnes, {BEDS * doses} doses)")
+        cpu = Timing(f"  dont CPU du processus Django ({creneau})")
         for _ in range(args.samples):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             response = client.get(url, params)
             timing.add(time.perf_counter() - t0, lambda p=params: client.get(url, p), creneau)
+            cpu.add(time.process_time() - c0, lambda: None, creneau)
             assert response.status_code == 200
         assert response.content.decode().count('class="card tournee-personne') == BEDS
         with CaptureQueriesContext(connection) as ctx:
@@ -221,6 +223,26 @@ def main() -> int:
             f"{p95:>8.1f} {max(timing.samples) * 1000:>8.1f}   {verdict} "
             f"[{len(ctx.captured_queries)} requêtes SQL]"
         )
+        print(
+            f"  {cpu.label:<52} {len(cpu.samples):>5} {cpu.percentile(50):>8.1f} "
+            f"{cpu.percentile(95):>8.1f} {max(cpu.samples) * 1000:>8.1f}"
+        )
+    # A reference page of the same shell (base template, menus, session, policy): what any
+    # page costs on this machine at this moment, to read the figures above against.
+    ref = Timing("Référence : page « Mon compte »")
+    ref_url = reverse("comptes:mon_compte")
+    for _ in range(WARMUP):
+        client.get(ref_url)
+    for _ in range(args.samples):
+        t0 = time.perf_counter()
+        assert client.get(ref_url).status_code == 200
+        ref.add(time.perf_counter() - t0, lambda: None, "ref")
+    print(
+        f"  {ref.label:<52} {len(ref.samples):>5} {ref.percentile(50):>8.1f} "
+        f"{ref.percentile(95):>8.1f} {max(ref.samples) * 1000:>8.1f}"
+    )
+    if os.name == "posix":
+        print(f"Charge de la machine (load average 1 min) : {os.getloadavg()[0]:.1f}")
     print("Objectif : p95 ≤ 100 ms par créneau." + (" Manqué." if missed else " Tenu."))
     return 0
 

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from dui.soins import administration, tournee
 from dui.soins.creneaux import CRENEAUX, Creneau
 from dui.soins.models import Administration, LigneMedicament, MotifNonDonne
 from dui.soins.services import SoinsError
+from dui.soins.tournee_html import doses_html
 from dui.structures.models import Etablissement, Unite
 from dui.usagers.identite import IdentiteError
 
@@ -73,6 +75,19 @@ def _round_context(
     total = sum(len(r.doses) for r in rows)
     restantes = sum(r.restantes for r in rows)
     query = _query(jour, creneau, unite)
+    may_write = tournee.writes_soins_in(request.user, etab)
+    url_tracer = f"{reverse('soins:dose_tracer')}?{query}"
+    url_formulaire = reverse("soins:dose_formulaire")
+    csrf = get_token(request)
+    for row in rows:
+        row.doses_html = doses_html(  # type: ignore[attr-defined]
+            row,
+            may_write=may_write,
+            url_tracer=url_tracer,
+            url_formulaire=url_formulaire,
+            query=query,
+            csrf=csrf,
+        )
     return {
         "etablissement": etab,
         "rows": rows,
@@ -84,14 +99,14 @@ def _round_context(
         "total": total,
         "restantes": restantes,
         "query": query,
-        "may_write": tournee.writes_soins_in(request.user, etab),
+        "may_write": may_write,
         "today": timezone.localdate(),
         "est_aujourdhui": jour == timezone.localdate(),
         "jour_iso": jour.isoformat(),
         # Computed once: the round renders hundreds of doses (see bench/round_bench.py).
-        "url_tracer": f"{reverse('soins:dose_tracer')}?{query}",
+        "url_tracer": url_tracer,
         "url_si_besoin": f"{reverse('soins:si_besoin_tracer')}?{query}",
-        "url_formulaire": reverse("soins:dose_formulaire"),
+        "url_formulaire": url_formulaire,
     }
 
 
