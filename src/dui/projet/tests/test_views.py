@@ -394,3 +394,8 @@ def test_the_recueil_shows_the_habits_of_life(usager, referent, login):
     projet = projet_ouvert(referent, usager)
     page = login(referent).get(reverse("projet:detail", args=[usager.pk, projet.pk]))
     assert "Aime le poisson le vendredi" in page.content.decode()
+
+
+def test_home_count_is_one_query(etab, usager, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert services.projets_a_echeance_count(etab) == 1
