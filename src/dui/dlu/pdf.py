@@ -54,6 +54,8 @@ def _fetcher() -> Any:
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url == PRINT_CSS_URL:
                 found = finders.find(PRINT_CSS)
+                if not found:
+                    raise FileNotFoundError(PRINT_CSS)
                 path = Path(found if isinstance(found, str) else found[0])
                 return URLFetcherResponse(
                     url, body=path.read_bytes(), headers={"Content-Type": "text/css"}
@@ -85,7 +87,7 @@ def _court(value: str, limite: int | None) -> str:
 def _section(donnees: dict[str, Any], code: str, limite: int | None = None) -> dict[str, Any]:
     section = schema.SECTIONS_PAR_CODE[code]
     values = donnees.get(code) or {}
-    champs = []
+    champs: list[dict[str, Any]] = []
     for champ in section.champs:
         value = values.get(champ.code)
         if value in ("", None, []):

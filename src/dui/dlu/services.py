@@ -518,4 +518,7 @@ def a_revoir_queryset(
 def a_revoir(
     etablissement: Etablissement, user: Any, today: datetime.date | None = None
 ) -> list[ARevoir]:
-    return [ARevoir(u, u.dernier_valide_le) for u in a_revoir_queryset(etablissement, user, today)]
+    return [
+        ARevoir(u, getattr(u, "dernier_valide_le", None))
+        for u in a_revoir_queryset(etablissement, user, today)
+    ]
