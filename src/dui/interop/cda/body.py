@@ -228,7 +228,11 @@ def lignes_dlu(donnees: dict[str, Any], variante: str) -> list[dict[str, Any]]:
                 ]
                 if rows:
                     lignes.append(
-                        {"colonnes": [c.libelle for c in champ.colonnes], "tableau": rows}
+                        {
+                            "colonnes": [c.libelle for c in champ.colonnes],
+                            "tableau": rows,
+                            "ref": f"{section.code}-{champ.code}",
+                        }
                     )
             else:
                 shown = _affiche(champ, valeur)
@@ -273,10 +277,13 @@ def _narratif(text: etree._Element, section: dict[str, Any]) -> None:
         for col in ligne["colonnes"]:
             sub(head, "th", col)
         body = sub(table, "tbody")
-        for row in ligne["tableau"]:
+        for index, row in enumerate(ligne["tableau"], start=1):
             tr = sub(body, "tr")
-            for value in row:
-                sub(tr, "td", value)
+            tr.set("ID", f"{ligne['ref']}-{index}")
+            for column, value in enumerate(row):
+                td = sub(tr, "td", value)
+                if column == 0:
+                    td.set("ID", f"{ligne['ref']}-{index}-1")
     if not section["lignes"]:
         sub(text, "paragraph", "Non renseigné.")
 
@@ -341,6 +348,79 @@ def _disposition(section: etree._Element, valeurs: dict[str, Any]) -> None:
     if telephone:
         sub(role, "telecom", value=f"tel:{telephone}", use="WP")
     sub(sub(role, "playingEntity"), "name", nom)
+
+
+# IHE PCC / CI-SIS allergy templates (official DLU example).
+_ALLERGY_CONCERN = (
+    "2.16.840.1.113883.10.20.1.27",
+    "1.3.6.1.4.1.19376.1.5.3.1.4.5.1",
+    "1.3.6.1.4.1.19376.1.5.3.1.4.5.3",
+    "1.2.250.1.213.1.1.3.40",
+)
+_ALLERGY = (
+    "2.16.840.1.113883.10.20.1.18",
+    "2.16.840.1.113883.10.20.1.28",
+    "1.3.6.1.4.1.19376.1.5.3.1.4.5",
+    "1.3.6.1.4.1.19376.1.5.3.1.4.6",
+    "1.2.250.1.213.1.1.3.41",
+)
+# SNOMED CT: the DLU keeps allergies as free text, so their kind is the generic one; the
+# substance and the reaction are carried as original text pointing to the narrative.
+# (JDV_TypeEvenementIndesirablePrevisible_CISIS); a verified absence of allergy is that type
+# with the value "no-known-allergies" of JDV_AbsentOrUnknownAllergy_CISIS.
+ALLERGIE_GENERIQUE = ("420134006", "propension aux effets indésirables")
+AUCUNE_ALLERGIE = ("no-known-allergies", "Pas d'allergie/hypersensibilité connue")
+ABSENT_OR_UNKNOWN = "2.16.840.1.113883.5.1150.1"
+
+
+def _allergies(section: etree._Element, part: dict[str, Any], aucune: bool) -> None:
+    table = next((ligne for ligne in part["lignes"] if "tableau" in ligne), None)
+    if table is None and not aucune:
+        return
+    act = sub(sub(section, "entry"), "act", classCode="ACT", moodCode="EVN")
+    for root in _ALLERGY_CONCERN:
+        sub(act, "templateId", root=root)
+    sub(act, "id", root=_new_id())
+    sub(act, "code", nullFlavor="NA")
+    sub(act, "statusCode", code="active")
+    sub(sub(act, "effectiveTime"), "low", nullFlavor="UNK")
+    rows: list[tuple[str, str, bool]] = []
+    if table is not None:
+        rows = [
+            (f"{table['ref']}-{i}", f"{table['ref']}-{i}-1", True)
+            for i in range(1, len(table["tableau"]) + 1)
+        ]
+    else:
+        rows = [("allergies-aucune", "", False)]
+    for ligne_ref, substance_ref, allergie in rows:
+        relation = sub(act, "entryRelationship", typeCode="SUBJ", inversionInd="false")
+        obs = sub(relation, "observation", classCode="OBS", moodCode="EVN")
+        for root in _ALLERGY:
+            sub(obs, "templateId", root=root)
+        sub(obs, "id", root=_new_id())
+        code, libelle = ALLERGIE_GENERIQUE
+        sub(
+            obs,
+            "code",
+            code=code,
+            displayName=libelle,
+            codeSystem=SNOMED,
+            codeSystemName="SNOMED CT",
+        )
+        sub(sub(obs, "text"), "reference", value=f"#{ligne_ref}")
+        sub(obs, "statusCode", code="completed")
+        sub(sub(obs, "effectiveTime"), "low", nullFlavor="UNK")
+        value = sub(obs, "value", **{f"{{{NS_XSI}}}type": "CD"})
+        if not allergie:
+            value.set("code", AUCUNE_ALLERGIE[0])
+            value.set("displayName", AUCUNE_ALLERGIE[1])
+            value.set("codeSystem", ABSENT_OR_UNKNOWN)
+        sub(sub(value, "originalText"), "reference", value=f"#{ligne_ref}")
+        if allergie:
+            role = sub(sub(obs, "participant", typeCode="CSM"), "participantRole", classCode="MANU")
+            entity = sub(role, "playingEntity", classCode="MMAT")
+            substance = sub(entity, "code", nullFlavor="OTH")
+            sub(sub(substance, "originalText"), "reference", value=f"#{substance_ref}")
 
 
 def _annexe(section: etree._Element, annexe: Annexe, quand: datetime.datetime) -> None:
@@ -414,6 +494,13 @@ def corps_dlu(
         if cisis.code == "11302-7":
             text.set("ID", "disposition")
             _disposition(section, donnees.get("etablissement_sante") or {})
+        if cisis.code == "48765-2":
+            aucune = (donnees.get("allergies") or {}).get("aucune_connue") == "oui"
+            if aucune:
+                items = text.find("{urn:hl7-org:v3}list")
+                if items is not None and len(items):
+                    items[0].set("ID", "allergies-aucune")
+            _allergies(section, parts[0], aucune)
         if cisis.code == "55107-7" and annexes:
             joined = sub(text, "list")
             for annexe in annexes:

@@ -219,6 +219,36 @@ def test_dlu_coded_entries(usager, referent, etab):
     assert niveau_pdfa(base64.b64decode(media.text)) == "3B"
 
 
+def test_dlu_allergy_entries(usager, referent, etab):
+    dlu = _dlu(usager, referent, etab)  # Pénicilline
+    dlu.donnees["allergies"]["liste"].append({"substance": "Arachide"})
+    dlu.save()
+    root = etree.fromstring(generer("dlu", usager, referent, dlu=dlu).cda)
+    path = "//h:act[h:templateId/@root='1.2.250.1.213.1.1.3.40']/h:entryRelationship/h:observation"
+    allergies = root.xpath(path, namespaces=XP)
+    assert len(allergies) == 2
+    substances = []
+    for allergy in allergies:
+        assert allergy.find("h:code", XP).get("code") == "420134006"
+        ref = allergy.find(".//h:playingEntity/h:code/h:originalText/h:reference", XP).get("value")
+        (cell,) = root.xpath(f"//*[@ID='{ref[1:]}']")
+        substances.append(cell.text)
+    assert substances == ["Pénicilline", "Arachide"]
+
+    dlu.donnees["allergies"] = {"aucune_connue": "oui", "liste": []}
+    dlu.save()
+    root = etree.fromstring(generer("dlu", usager, referent, dlu=dlu).cda)
+    (value,) = root.xpath(path + "/h:value", namespaces=XP)
+    assert (value.get("code"), value.get("codeSystem")) == (
+        "no-known-allergies",
+        "2.16.840.1.113883.5.1150.1",
+    )
+    dlu.donnees["allergies"] = {"aucune_connue": "", "liste": []}  # unknown: nothing claimed
+    dlu.save()
+    root = etree.fromstring(generer("dlu", usager, referent, dlu=dlu).cda)
+    assert root.xpath(path, namespaces=XP) == []
+
+
 def test_the_legal_authenticator_is_the_signer_else_the_issuer(usager, referent, collegue, etab):
     evaluation = make_evaluation(usager, collegue, signed=True)
     signed = lire_entete(generer("evaluation", usager, referent, evaluation=evaluation).cda)

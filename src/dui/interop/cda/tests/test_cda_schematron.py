@@ -114,6 +114,12 @@ def test_generated_documents_pass_the_official_schematrons(usager, referent, eta
     assert schematron.erreurs(dlu.cda, DLU_SCH) == []
     for modeles in MODELES:
         assert schematron.erreurs(dlu.cda, modeles) == [], modeles.name
+    # A verified absence of allergy is coded too, and accepted.
+    dlu_version.donnees["allergies"] = {"aucune_connue": "oui", "liste": []}
+    dlu_version.save()
+    sans_allergie = generer("dlu", usager, referent, dlu=dlu_version)
+    for sch in (STRUCTURATION_MINIMALE, DLU_SCH, *MODELES):
+        assert schematron.erreurs(sans_allergie.cda, sch) == [], sch.name
     # The official rules and ours agree on a broken INS identity.
     broken = _without(lettre.cda, "//h:patient/h:birthplace")
     assert any(
