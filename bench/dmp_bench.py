@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -76,6 +77,8 @@ def personnes(count: int, offset: int = 0):  # type: ignore[no-untyped-def]
             prises_en_charge__date_fin__isnull=True,
             fusionne_dans__isnull=True,
             archive_le__isnull=True,
+            # Persons with demo consent records (one opposed) are left as the demo made them.
+            consentements_dmp__isnull=True,
         )
         .distinct()
         .order_by("pk")[offset : offset + count]
@@ -87,16 +90,15 @@ def personnes(count: int, offset: int = 0):  # type: ignore[no-untyped-def]
         usager.identite_douteuse = usager.identite_fictive = False
         usager.lieu_naissance_insee = usager.lieu_naissance_insee or "75056"
         usager.save()
-        if not ConsentementDMP.objects.filter(usager=usager).exists():
-            ConsentementDMP.objects.create(
-                usager=usager,
-                type="information",
-                date=datetime.date.today(),
-                destinataire="personne",
-                moyen="livret",
-                par="Banc d'essai",
-                enregistre_par=user.user,
-            )
+        ConsentementDMP.objects.create(
+            usager=usager,
+            type="information",
+            date=datetime.date.today(),
+            destinataire="personne",
+            moyen="livret",
+            par="Banc d'essai",
+            enregistre_par=user.user,
+        )
     return etab, user.user, usagers
 
 
@@ -117,6 +119,8 @@ def drain(documents: int, persons: int, workers: int, env: dict[str, str], serve
     from dui.interop.models import EnvoiDMP, StatutEnvoi
 
     _etab, user, usagers = personnes(persons)
+    if not usagers:
+        raise SystemExit("Aucune personne disponible dans l'EHPAD de démonstration.")
     print(f"  {len(usagers)} personnes qualifiées et informées ; génération des documents…")
     started = time.monotonic()
     envois = []
@@ -136,6 +140,7 @@ def drain(documents: int, persons: int, workers: int, env: dict[str, str], serve
     queued = time.monotonic() - started
     print(f"  {len(envois)} envois mis en file en {queued:.1f} s ({len(envois) / queued:.0f}/s)")
     started = time.monotonic()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     procs = [
         subprocess.Popen(  # noqa: S603 - our own manage.py
             [
@@ -160,6 +165,8 @@ def drain(documents: int, persons: int, workers: int, env: dict[str, str], serve
     ]
     codes = [p.wait() for p in procs]
     drained = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     ids = [e.pk for e in envois]
     states = dict(
         (s, EnvoiDMP.objects.filter(pk__in=ids, statut=s).count()) for s in StatutEnvoi.values
@@ -171,6 +178,10 @@ def drain(documents: int, persons: int, workers: int, env: dict[str, str], serve
     print(
         f"  vidée par {workers} workers en {drained:.1f} s ({len(ids) / drained:.0f} envois/s),"
         f" codes de sortie {codes}"
+    )
+    print(
+        f"  temps CPU des workers : {cpu * 1000 / len(ids):.0f} ms par envoi ; charge de la "
+        f"machine (1 min) : {os.getloadavg()[0]:.1f} pour {os.cpu_count()} cœurs"
     )
     print(
         f"  états : {states} ; tentatives au total : {attempts} ; requêtes ITI-41 reçues : "
@@ -290,7 +301,7 @@ def main() -> int:
         code = drain(args.documents, args.personnes, args.workers, env, server)
         if args.dlu_samples:
             print("DLU de bout en bout (génération + envoi au simulateur)")
-            dlu_end_to_end(args.dlu_samples, args.personnes, server)
+            dlu_end_to_end(args.dlu_samples, 0, server)  # drain persons now excluded
         server.shutdown()
         server.server_close()
         return code
