@@ -423,6 +423,45 @@ def _allergies(section: etree._Element, part: dict[str, Any], aucune: bool) -> N
             sub(sub(substance, "originalText"), "reference", value=f"#{substance_ref}")
 
 
+_TRAITEMENT = (
+    "2.16.840.1.113883.10.20.1.24",  # Medication Activity (CCD)
+    "1.3.6.1.4.1.19376.1.5.3.1.4.7",  # Medications (IHE PCC)
+    "1.2.250.1.213.1.1.3.42",  # FR-Traitement
+    "1.3.6.1.4.1.19376.1.5.3.1.4.7.1",  # normal dosing
+)
+_PRODUIT = (
+    "2.16.840.1.113883.10.20.1.53",  # Product (CCD)
+    "1.3.6.1.4.1.19376.1.5.3.1.4.7.2",  # Product Entry (IHE PCC)
+    "1.2.250.1.213.1.1.3.43",  # FR-Produit-de-sante
+)
+
+
+def _traitements(section: etree._Element, part: dict[str, Any]) -> None:
+    """One FR-Traitement per line: the product is free text (the DLU keeps no CIS code), its
+    name and the row of the narrative (dosage, route, posology) referenced."""
+    table = next((ligne for ligne in part["lignes"] if "tableau" in ligne), None)
+    if table is None:
+        return
+    for index, row in enumerate(table["tableau"], start=1):
+        ref = f"{table['ref']}-{index}"
+        admin = sub(
+            sub(section, "entry"), "substanceAdministration", classCode="SBADM", moodCode="INT"
+        )
+        for root in _TRAITEMENT:
+            sub(admin, "templateId", root=root)
+        sub(admin, "id", root=_new_id())
+        sub(sub(admin, "text"), "reference", value=f"#{ref}")
+        sub(admin, "statusCode", code="completed")
+        product = sub(sub(admin, "consumable", typeCode="CSM"), "manufacturedProduct")
+        for root in _PRODUIT:
+            sub(product, "templateId", root=root)
+        material = sub(product, "manufacturedMaterial", classCode="MMAT")
+        code = sub(material, "code", nullFlavor="NA")
+        sub(sub(code, "originalText"), "reference", value=f"#{ref}-1")
+        name = " ".join(v for v in row[:2] if v)  # medicament + dosage
+        sub(material, "name", name or "Non précisé")
+
+
 def _annexe(section: etree._Element, annexe: Annexe, quand: datetime.datetime) -> None:
     organizer = sub(sub(section, "entry"), "organizer", classCode="CLUSTER", moodCode="EVN")
     sub(organizer, "templateId", root="1.2.250.1.213.1.1.3.18")  # FR-Document-attache
@@ -501,6 +540,8 @@ def corps_dlu(
                 if items is not None and len(items):
                     items[0].set("ID", "allergies-aucune")
             _allergies(section, parts[0], aucune)
+        if cisis.code == "10160-0":
+            _traitements(section, parts[0])
         if cisis.code == "55107-7" and annexes:
             joined = sub(text, "list")
             for annexe in annexes:

@@ -249,6 +249,17 @@ def test_dlu_allergy_entries(usager, referent, etab):
     assert root.xpath(path, namespaces=XP) == []
 
 
+def test_dlu_treatment_entries(usager, referent, etab):
+    root = etree.fromstring(generer("dlu", usager, referent, dlu=_dlu(usager, referent, etab)).cda)
+    (treatment,) = root.xpath(
+        "//h:substanceAdministration[h:templateId/@root='1.2.250.1.213.1.1.3.42']", namespaces=XP
+    )
+    material = treatment.find("h:consumable/h:manufacturedProduct/h:manufacturedMaterial", XP)
+    assert material.find("h:name", XP).text == "Paracétamol 500 mg"
+    (row,) = root.xpath(f"//*[@ID='{treatment.find('h:text/h:reference', XP).get('value')[1:]}']")
+    assert "1 cp matin et soir" in "".join(row.itertext())
+
+
 def test_the_legal_authenticator_is_the_signer_else_the_issuer(usager, referent, collegue, etab):
     evaluation = make_evaluation(usager, collegue, signed=True)
     signed = lire_entete(generer("evaluation", usager, referent, evaluation=evaluation).cda)
