@@ -4,13 +4,15 @@ The DLU body follows the section list of the CI-SIS DLU-EHPAD 2022.01 model (off
 DLU-EHPAD-DLU_2022.01.xml: section templateIds and LOINC codes), each section filled with a
 narrative block built from `dui.dlu.schema.SECTIONS`: the narrative is the attested content.
 
-Coded entries produced: the FR-Document-attache of the latest signed AGGIR grid (DLU_009,
-its PDF/A embedded: "Documents ajoutés" needs at least one), the FR-Disposition of the
-"établissement de santé de préférence" (mandatory in the model), and one FR-Simple-Observation
-per answered yes/no field whose SNOMED CT code belongs to JDV_ObservationEtatPatient (the DLU
-schematron checks them). Not coded yet: allergies, treatments, antécédents, vaccinations,
-vital signs (free text in the DLU data, no code to carry), and the other annexes of the
-checklist (their files are not kept with the DLU: only whether they are in the paper file).
+Entries produced: the FR-Document-attache of the latest signed AGGIR grid (DLU_009, its
+PDF/A embedded: "Documents ajoutés" needs at least one); the FR-Disposition of the
+"établissement de santé de préférence" (mandatory in the model); one FR-Simple-Observation per
+answered yes/no field whose SNOMED CT code belongs to JDV_ObservationEtatPatient (the DLU
+schematron checks them); the allergies (IHE PCC allergy concern, generic SNOMED CT type, the
+substance as original text; a verified absence coded "no-known-allergies"); the treatments
+(FR-Traitement, the product as free text: the DLU keeps no CIS code). Narrative only:
+antécédents, pathologies, vaccinations, vital signs (free text, no code to carry) and the
+other annexes of the checklist (their files are not kept with the DLU).
 """
 
 from __future__ import annotations
