@@ -198,9 +198,12 @@ def test_a_health_professional_lists_and_opens_dmp_documents(login, referent, us
 def test_a_care_worker_without_medical_access_does_not_consult_the_dmp(
     login, collegue, usager, referent, simulateur
 ):
-    envoye(usager, referent)
+    envoi = envoye(usager, referent)
     client = login(collegue)
     assert client.get(reverse("dmp:consulter", args=[usager.pk])).status_code == 404
+    params = {"uid": envoi.unique_id, "repo": "1.2.250.1.213.4.1.1.99"}
+    assert client.get(reverse("dmp:ouvrir", args=[usager.pk]), params).status_code == 404
+    assert not Entree.objects.filter(details__transaction="ITI-43").exists()
     page = client.get(reverse("dmp:documents", args=[usager.pk])).content.decode()
     assert reverse("dmp:consulter", args=[usager.pk]) not in page
     # The letter is medical data (dui.documents types): not listed for a care worker either.
