@@ -101,3 +101,78 @@ def test_urgent_transmission_is_acknowledged_from_the_handover_view(
     assert "Lu par : Ivan Infirmier" in card.inner_text()
     assert_accessible(page)
     page.screenshot(path=str(artifacts / "transmission-lue.png"), full_page=True)
+
+
+@pytest.fixture
+def home_care():
+    install_profiles(Role, Habilitation)
+    sad = EtablissementFactory(
+        organisme=OrganismeFactory(), nom="SAD Les Quatre Saisons", categorie="460"
+    )
+    usager = PriseEnChargeFactory(etablissement=sad, usager__nom_naissance="MARTIN").usager
+    people = {}
+    for key, prenom, nom, role in (
+        ("chef", "Claire", "Chef", "chef_service"),
+        ("infirmier", "Ivan", "Infirmier", "infirmier"),
+    ):
+        user = UserFactory(prenom=prenom, nom=nom, email=f"{key}@exemple.fr")
+        AffectationFactory(user=user, etablissement=sad, role=Role.objects.get(code=role))
+        device = TOTPDevice.objects.create(user=user, name="téléphone", confirmed=True)
+        people[key] = (user, device)
+    return usager, people
+
+
+def test_partner_created_then_a_note_shared_with_it_in_the_cahier_de_liaison(
+    browser, page, live_server, home_care, artifacts
+):
+    usager, people = home_care
+    chef, chef_device = people["chef"]
+    infirmier, infirmier_device = people["infirmier"]
+
+    log_in(page, live_server, chef, chef_device)
+    page.goto(live_server.url + reverse("accompagnement:partenaires"))
+    assert_accessible(page)
+    page.click("main >> text=Nouveau partenaire")
+    assert_accessible(page)
+    page.fill("#id_nom", "SSIAD Lyon Est")
+    page.fill("#id_siret", "732 829 320 00074")
+    page.fill("#id_convention_debut", "2026-01-01")
+    page.fill("#id_contact_nom", "Mme Perrin")
+    page.click("main form button[type=submit]:has-text('Enregistrer')")
+    page.wait_for_url(f"**{reverse('accompagnement:partenaires')}")
+    assert "SSIAD Lyon Est" in page.inner_text("main") and "en cours" in page.inner_text("main")
+
+    context_b = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    page_b = context_b.new_page()
+    page_b.csp_violations = []  # type: ignore[attr-defined]
+    page_b.on(
+        "console",
+        lambda m: "Content Security Policy" in m.text and page_b.csp_violations.append(m.text),
+    )
+    try:
+        log_in(page_b, live_server, infirmier, infirmier_device)
+        page_b.goto(live_server.url + reverse("accompagnement:transmission_new", args=[usager.pk]))
+        page_b.select_option("#id_categorie", "soins")
+        page_b.check("input[name=type][value=libre]")
+        page_b.fill("#id_texte", "Pansement refait, à revoir jeudi par le SSIAD.")
+        page_b.check("#id_partage_cahier_liaison")
+        page_b.click("main form button[type=submit]:has-text('Enregistrer')")
+        page_b.wait_for_url(f"**{reverse('accompagnement:transmissions', args=[usager.pk])}")
+        page_b.click("main >> text=Cahier de liaison")
+        page_b.wait_for_url(f"**{reverse('accompagnement:cahier_liaison', args=[usager.pk])}")
+        assert_accessible(page_b)
+        page_b.click("main >> text=Partager avec un autre destinataire")
+        assert_accessible(page_b)
+        page_b.select_option("#id_destinataire", label="SSIAD Lyon Est (partenaire)")
+        page_b.click("main form button[type=submit]:has-text('Partager')")
+        page_b.wait_for_url(f"**{reverse('accompagnement:cahier_liaison', args=[usager.pk])}")
+        main = page_b.inner_text("main")
+        assert "La personne et ses aidants" in main and "SSIAD Lyon Est" in main
+        assert page_b.evaluate("document.documentElement.scrollWidth") <= 390
+        assert_accessible(page_b)
+        page_b.screenshot(path=str(artifacts / "cahier-de-liaison-mobile.png"), full_page=True)
+        export = page_b.locator("main a:has-text('SSIAD Lyon Est (PDF)')").get_attribute("href")
+        response = page_b.request.get(live_server.url + export)
+        assert response.ok and response.headers["content-type"] == "application/pdf"
+    finally:
+        context_b.close()
