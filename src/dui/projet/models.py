@@ -31,6 +31,19 @@ class MotifCloture(models.TextChoices):
     AUTRE = "autre", "Autre motif"
 
 
+class ProjetQuerySet(models.QuerySet["ProjetPersonnalise"]):
+    def visible_to(self, user: Any) -> ProjetQuerySet:
+        """Projects of persons the user may open, in établissements where they read
+        "educatif" data (the policy decides both)."""
+        from dui.comptes import policy
+        from dui.usagers.models import Usager
+
+        etab_ids = [e for e, d in policy.droits(user).items() if "educatif" in d.lecture]
+        return self.filter(
+            etablissement_id__in=etab_ids, usager__in=Usager.objects.visible_to(user)
+        )
+
+
 class ProjetPersonnalise(models.Model):
     """The person's projet personnalisé; at most one not closed per person."""
 
@@ -70,6 +83,8 @@ class ProjetPersonnalise(models.Model):
     motif_cloture = models.CharField(
         "motif de clôture", max_length=12, choices=MotifCloture.choices, blank=True
     )
+
+    objects = ProjetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "projet personnalisé"

@@ -25,6 +25,7 @@ from dui import audit
 from dui.audit.models import AuditAction
 from dui.comptes import policy
 from dui.projet import contenu as schema
+from dui.projet.access import CATEGORIE, READ, WRITE_CATEGORIES, may_read, may_write
 from dui.projet.models import (
     Etape,
     MotifCloture,
@@ -35,11 +36,10 @@ from dui.projet.models import (
     VersionProjet,
 )
 from dui.usagers.access import ensure_writable
+
+__all__ = ["CATEGORIE", "READ", "WRITE_CATEGORIES", "may_read", "may_write"]
 from dui.usagers.models import MembreEquipe, MotifSortie, PriseEnCharge, Proche, Usager
 
-CATEGORIE = "educatif"
-READ = f"usager.{CATEGORIE}.read"
-WRITE_CATEGORIES = ("educatif", "soins")
 PREMIER_PROJET_MOIS = 6
 REVISION_MOIS = 12
 # Steps in which the draft may be changed; in "mise en œuvre" the signed version is applied
@@ -91,16 +91,6 @@ class ProjetConflict(ProjetError):
 
 
 # --- Rights --------------------------------------------------------------------------------
-
-
-def may_read(user: Any, usager: Usager) -> bool:
-    return policy.allows(user, READ, usager)
-
-
-def may_write(user: Any, usager: Usager) -> bool:
-    return may_read(user, usager) and any(
-        policy.allows(user, f"usager.{c}.write", usager) for c in WRITE_CATEGORIES
-    )
 
 
 def reads_projets_in(user: Any, etablissement: Any) -> bool:

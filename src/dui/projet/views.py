@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from dui import audit
 from dui.audit.models import AuditAction
-from dui.comptes import policy
 from dui.projet import contenu as schema
 from dui.projet import services
+from dui.projet.access import projet_get_for, usager_for_projet
 from dui.projet.forms import (
     ClotureForm,
     ComparaisonForm,
@@ -30,7 +30,7 @@ from dui.projet.forms import (
 )
 from dui.projet.models import Etape, ProjetPersonnalise, VersionProjet
 from dui.projet.pdf import projet_pdf
-from dui.usagers.access import record_context, usager_get_for
+from dui.usagers.access import record_context
 from dui.usagers.identite import IdentiteError
 from dui.usagers.models import Proche, Usager
 
@@ -41,28 +41,13 @@ PAR_PAGE = 100
 
 
 def _usager(request: HttpRequest, usager_id: int, *, write: bool = False) -> Usager:
-    usager = usager_get_for(request.user, usager_id)
-    policy.require(request.user, services.READ, usager)
-    if write and not services.may_write(request.user, usager):
-        raise Http404("Introuvable ou non autorisé.")
-    return usager
+    return usager_for_projet(request.user, usager_id, write=write)
 
 
 def _projet(
     request: HttpRequest, usager_id: int, projet_id: int, *, write: bool = False
 ) -> ProjetPersonnalise:
-    usager = _usager(request, usager_id, write=write)
-    projet = (
-        ProjetPersonnalise.objects.select_related(
-            "referent", "prise_en_charge__unite", "etablissement", "modifie_par"
-        )
-        .filter(usager=usager, pk=projet_id)
-        .first()
-    )
-    if projet is None:
-        raise Http404("Projet introuvable.")
-    projet.usager = usager
-    return projet
+    return projet_get_for(request.user, usager_id, projet_id, write=write)
 
 
 def _may_write(request: HttpRequest, usager: Usager) -> bool:

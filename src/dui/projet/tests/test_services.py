@@ -615,3 +615,10 @@ def test_habits_of_life_are_frozen_with_the_signed_version(usager, referent):
             "Se couche vers 23 h ; (dit par la personne)",
         )
     ]
+
+
+def test_visible_to_follows_the_policy(usager, referent, etab, autre_etab_pro):
+    projet = projet_ouvert(referent, usager)
+    assert list(ProjetPersonnalise.objects.visible_to(referent)) == [projet]
+    assert not ProjetPersonnalise.objects.visible_to(make_pro(etab, "accueil")).exists()
+    assert not ProjetPersonnalise.objects.visible_to(autre_etab_pro).exists()
