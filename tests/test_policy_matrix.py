@@ -762,6 +762,7 @@ TABLE: dict[str, Row] = {
     ),
     "dlu:demarrer": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405, anonymous=405)),
     "dlu:valider": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405, anonymous=405)),
+    "dlu:actualiser": Row(lambda w: [w.usager.pk], outcome(_EVERYONE, ok=405, anonymous=405)),
     "dlu:revue": Row(
         no_args, outcome({c for c, p in PROFILS.items() if "soins" in p[-1]} | {AUTRE})
     ),

@@ -144,7 +144,8 @@ def build(donnees: dict[str, Any], variante: str, errors: dict[str, str]) -> lis
 
 
 def affichage(donnees: dict[str, Any], variante: str) -> list[dict[str, Any]]:
-    """Sections of a saved DLU as readable label/value pairs (empty fields left out)."""
+    """Sections of a saved DLU as readable label/value pairs (empty fields left out),
+    priority sections first."""
     result = []
     for section in schema.sections_for(variante):
         values = donnees.get(section.code) or {}
@@ -178,7 +179,8 @@ def affichage(donnees: dict[str, Any], variante: str) -> list[dict[str, Any]]:
                 "prioritaire": section.prioritaire,
             }
         )
-    return result
+    # What an emergency reader needs first comes first, as on the printed DLU.
+    return sorted(result, key=lambda s: not s["prioritaire"])
 
 
 def texte(champ: schema.Champ, value: Any) -> str:

@@ -440,6 +440,52 @@ def enregistrer(
     return current
 
 
+def actualiser(
+    *,
+    actor: Any,
+    dlu: DLU,
+    expected_version: int,
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> DLU:
+    """Read the record again into the draft (an allergy or a treatment added since it was
+    started): record-fed fields take the record's values where it has some, fields typed by
+    hand are kept. Stale versions are refused like a save."""
+    today = today or timezone.localdate()
+    if not access.may_edit(actor, dlu.usager):
+        raise DLUError("Vous n'êtes pas habilité à modifier le DLU de cette personne.")
+    with transaction.atomic():
+        ensure_writable(dlu.usager)
+        current = _locked_draft(dlu, expected_version)
+        sejour = sejour_dlu(current.usager, today)
+        record, sources = prefill(
+            actor, current.usager, variante=current.variante, sejour=sejour, today=today
+        )
+        merged = _fusion(record, current.donnees)
+        changed = [code for code in merged if merged[code] != current.donnees.get(code)]
+        if not changed:
+            return current
+        current.donnees = {**merged, "_source": sources}
+        current.version += 1
+        current.modifie_par = actor
+        current.modifie_le = timezone.now()
+        current.save(update_fields=["donnees", "version", "modifie_par", "modifie_le"])
+        audit.record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            request=request,
+            obj=current,
+            usager=current.usager,
+            details={
+                "numero": current.numero,
+                "sections": changed,
+                "version": current.version,
+                "actualise_depuis_le_dossier": True,
+            },
+        )
+    return current
+
+
 def valider(
     *, actor: Any, dlu: DLU, expected_version: int, request: HttpRequest | None = None
 ) -> DLU:

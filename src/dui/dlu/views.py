@@ -167,6 +167,26 @@ def modifier(request: HttpRequest, usager_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def actualiser(request: HttpRequest, usager_id: int) -> HttpResponse:
+    usager = _usager(request, usager_id, access.may_edit)
+    brouillon = queries.brouillon(usager)
+    raw_version = request.POST.get("version", "")
+    if brouillon is None or not raw_version.isdigit():
+        messages.error(request, "Aucun brouillon à actualiser.")
+        return redirect(TAB, usager.pk)
+    try:
+        services.actualiser(
+            actor=request.user, dlu=brouillon, expected_version=int(raw_version), request=request
+        )
+    except (services.DLUError, IdentiteError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Brouillon actualisé à partir du dossier.")
+    return redirect("dlu:modifier", usager.pk)
+
+
+@require_POST
+@login_required
 def valider(request: HttpRequest, usager_id: int) -> HttpResponse:
     usager = _usager(request, usager_id, access.may_validate)
     brouillon = queries.brouillon(usager)
@@ -289,6 +309,7 @@ urlpatterns = [
     path("<int:usager_id>/dlu/", dlu, name="dlu"),
     path("<int:usager_id>/dlu/preparer/", demarrer, name="demarrer"),
     path("<int:usager_id>/dlu/brouillon/", modifier, name="modifier"),
+    path("<int:usager_id>/dlu/brouillon/actualiser/", actualiser, name="actualiser"),
     path("<int:usager_id>/dlu/valider/", valider, name="valider"),
     path("<int:usager_id>/dlu/transfert/", transfert, name="transfert"),
     path("<int:usager_id>/dlu/<int:numero>/", version, name="version"),

@@ -210,3 +210,24 @@ def test_yearly_review(etab, autre_etab, medecin, usager):
     ime_pro = make_pro(autre_etab, "infirmier")
     assert services.a_revoir(autre_etab, ime_pro) == []  # an IME needs no DLU
     assert ime.pk
+
+
+def test_refresh_draft_from_record(referent, usager):
+    from dui.soins.models import Allergie
+
+    dlu = services.demarrer(actor=referent, usager=usager)
+    d = dict(dlu.donnees)
+    d["directives_anticipees"] = {**d["directives_anticipees"], "lieu": "Bureau IDE"}
+    dlu = services.enregistrer(actor=referent, dlu=dlu, donnees=d, expected_version=dlu.version)
+    Allergie.objects.create(usager=usager, substance="Latex", severite="severe", saisi_par=referent)
+    with pytest.raises(services.DLUConflict):
+        services.actualiser(actor=referent, dlu=dlu, expected_version=dlu.version - 1)
+    dlu = services.actualiser(actor=referent, dlu=dlu, expected_version=dlu.version)
+    assert [a["substance"] for a in dlu.donnees["allergies"]["liste"]] == ["Latex"]
+    assert dlu.donnees["directives_anticipees"]["lieu"] == "Bureau IDE"
+    entry = _entries(dlu, AuditAction.UPDATE).latest("seq")
+    assert entry.details["actualise_depuis_le_dossier"] is True
+    assert "allergies" in entry.details["sections"]
+    # Nothing new in the record: nothing written.
+    again = services.actualiser(actor=referent, dlu=dlu, expected_version=dlu.version)
+    assert again.version == dlu.version
