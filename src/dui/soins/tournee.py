@@ -30,14 +30,14 @@ from dui.soins.creneaux import (
     prise_heure,
     quantite,
 )
-from dui.soins.models import Administration, Allergie, LigneMedicament
+from dui.soins.models import Administration, Allergie, LigneMedicament, VoieAdministration
 from dui.structures.models import Etablissement, Unite
 from dui.usagers.models import MembreEquipe, PriseEnCharge, Usager
 
 
 @dataclass
 class Dose:
-    ligne: LigneMedicament
+    ligne: Any  # LigneMedicament, or LigneVue in the round
     jour: datetime.date
     creneau: Creneau
     prise: str
@@ -90,9 +90,7 @@ def lignes_du_jour_q(jour: datetime.date) -> Q:
     )
 
 
-def doses_of(
-    ligne: LigneMedicament, jour: datetime.date, creneau: Creneau | None = None
-) -> list[Dose]:
+def doses_of(ligne: Any, jour: datetime.date, creneau: Creneau | None = None) -> list[Dose]:
     """The planned doses of one line on a day (of one slot when given), in time order."""
     if ligne.si_besoin:
         return []
@@ -161,7 +159,48 @@ LIGNE_FIELDS = (
 )  # fmt: skip
 
 
-def _traces(lignes: list[LigneMedicament], jour: datetime.date) -> dict[tuple[int, str], Any]:
+class _Remplacee:
+    __slots__ = ("arret_le",)
+
+    def __init__(self, arret_le: datetime.datetime | None) -> None:
+        self.arret_le = arret_le
+
+
+class LigneVue:
+    """What the round needs of a medication line, without a model instance per row: a round
+    reads several hundred lines per render (bench/round_bench.py)."""
+
+    pk: int
+    usager_id: int
+    medicament: str
+    dosage: str
+    voie: str
+    prises: list[dict[str, str]]
+    si_besoin: bool
+    arret_le: datetime.datetime | None
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.pk = row["id"]
+        self.__dict__.update({k: v for k, v in row.items() if k != "remplace__arret_le"})
+        self.remplace = (
+            _Remplacee(row["remplace__arret_le"]) if row["remplace_id"] is not None else None
+        )
+
+    def __str__(self) -> str:
+        return " ".join(p for p in (self.medicament, self.dosage) if p)
+
+    def get_voie_display(self) -> str:
+        return str(VOIES.get(self.voie, self.voie))
+
+
+VOIES = dict(VoieAdministration.choices)
+
+
+def lignes_vues(queryset: Any) -> list[Any]:
+    return [LigneVue(row) for row in queryset.values("id", *LIGNE_FIELDS)]
+
+
+def _traces(lignes: list[Any], jour: datetime.date) -> dict[tuple[int, str], Any]:
     traces = (
         Administration.objects.filter(
             ligne__in=[lg.pk for lg in lignes], jour=jour, remplacee_le__isnull=True
@@ -198,11 +237,10 @@ def tournee(
         .order_by("nom_naissance", "prenoms_naissance", "pk")
     )
     by_person = {p.pk: LigneTournee(p, allergies=p.allergies_actives) for p in persons}
-    lignes = list(
-        LigneMedicament.objects.filter(lignes_du_jour_q(jour), usager_id__in=list(by_person))
-        .select_related("remplace")
-        .only(*LIGNE_FIELDS)
-        .order_by("medicament", "pk")
+    lignes = lignes_vues(
+        LigneMedicament.objects.filter(
+            lignes_du_jour_q(jour), usager_id__in=list(by_person)
+        ).order_by("medicament", "pk")
     )
     for ligne in lignes:
         row = by_person[ligne.usager_id]
@@ -241,10 +279,10 @@ def non_tracees(
     if not ended:
         return []
     persons = {p.pk: p for p in personnes(user, etablissement, jour)}
-    lignes = list(
+    lignes = lignes_vues(
         LigneMedicament.objects.filter(
             lignes_du_jour_q(jour), usager_id__in=list(persons), si_besoin=False
-        ).select_related("remplace")
+        )
     )
     traces = _traces(lignes, jour)
     result = []
