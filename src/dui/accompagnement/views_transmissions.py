@@ -25,7 +25,11 @@ from dui.accompagnement.forms_liaison import (
     FiltreListeForm,
     author_choices,
 )
-from dui.accompagnement.models import Transmission, transmission_categories
+from dui.accompagnement.models import (
+    CategorieTransmission,
+    Transmission,
+    transmission_categories,
+)
 from dui.audit.models import AuditAction
 from dui.comptes import policy
 from dui.structures.models import Etablissement, Unite
@@ -34,6 +38,7 @@ from dui.usagers.identite import IdentiteError
 from dui.usagers.models import PriseEnCharge, Usager
 
 TAB = "accompagnement:transmissions"
+CATEGORIE_LIBELLES = dict(CategorieTransmission.choices)
 
 
 def _page(request: HttpRequest, qs: QuerySet[Transmission]) -> Page:
@@ -42,6 +47,8 @@ def _page(request: HttpRequest, qs: QuerySet[Transmission]) -> Page:
     for t in page.object_list:
         mine = any(lu.lecteur_id == request.user.pk for lu in t.lectures.all())
         t.lue_par_moi = mine  # type: ignore[attr-defined]
+        # get_categorie_display rebuilds the choices dict on every call (30 times a page).
+        t.categorie_libelle = CATEGORIE_LIBELLES[t.categorie]  # type: ignore[attr-defined]
     return page
 
 

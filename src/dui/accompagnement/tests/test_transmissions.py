@@ -37,7 +37,7 @@ def notes(usager, referent, etab):
 def test_an_educatif_reads_no_medical_transmission_in_the_timeline(login, usager, notes):
     html = login(notes).get(reverse("accompagnement:transmissions", args=[usager.pk]))
     page = html.content.decode()
-    assert EDUCATIF_TEXT in page
+    assert EDUCATIF_TEXT in page and "Éducatif" in page  # the card's category label
     assert MEDICAL_TEXT not in page and "Médical" not in page
 
 
