@@ -37,7 +37,10 @@ def notes(usager, referent, etab):
 def test_an_educatif_reads_no_medical_transmission_in_the_timeline(login, usager, notes):
     html = login(notes).get(reverse("accompagnement:transmissions", args=[usager.pk]))
     page = html.content.decode()
-    assert EDUCATIF_TEXT in page and "Éducatif" in page  # the card's category label
+    assert EDUCATIF_TEXT in page
+    card = Transmission.objects.get(categorie="educatif")
+    heading = page.split(f'id="transmission-{card.pk}">', 1)[1].split("</h3>", 1)[0]
+    assert "Éducatif" in heading  # the card's category label
     assert MEDICAL_TEXT not in page and "Médical" not in page
 
 
