@@ -77,9 +77,9 @@ def personnes(count: int, offset: int = 0):  # type: ignore[no-untyped-def]
             prises_en_charge__date_fin__isnull=True,
             fusionne_dans__isnull=True,
             archive_le__isnull=True,
-            # Persons with demo consent records (one opposed) are left as the demo made them.
-            consentements_dmp__isnull=True,
         )
+        # The demo has an opposed resident: left as the demo made them.
+        .exclude(consentements_dmp__type="opposition")
         .distinct()
         .order_by("pk")[offset : offset + count]
     )
@@ -90,6 +90,8 @@ def personnes(count: int, offset: int = 0):  # type: ignore[no-untyped-def]
         usager.identite_douteuse = usager.identite_fictive = False
         usager.lieu_naissance_insee = usager.lieu_naissance_insee or "75056"
         usager.save()
+        if ConsentementDMP.objects.filter(usager=usager).exists():
+            continue
         ConsentementDMP.objects.create(
             usager=usager,
             type="information",
@@ -208,10 +210,19 @@ def dlu_end_to_end(samples: int, offset: int, server) -> None:  # type: ignore[n
     from dui.interop.dmp import services
 
     etab, user, usagers = personnes(samples, offset=offset)
+    if not usagers:  # a small EHPAD: the drain's persons get DLUs too
+        etab, user, usagers = personnes(samples, offset=0)
+    if not usagers:
+        raise SystemExit("Aucune personne disponible dans l'EHPAD de démonstration.")
     timings: list[float] = []
     results: dict[str, int] = {}
+    documents: dict[int, object] = {}
+    envoi_ids: list[int] = []
     server.taux_panne_avant = server.taux_panne_apres = 0.0
-    for usager in usagers:
+    for index in range(samples):
+        # Few residents: each gets updated DLUs, new versions replacing the previous one in
+        # the DMP (RPLC), as when a DLU is revised.
+        usager = usagers[index % len(usagers)]
         numero = (
             DLU.objects.filter(usager=usager)
             .order_by("-numero")
@@ -235,10 +246,13 @@ def dlu_end_to_end(samples: int, offset: int, server) -> None:  # type: ignore[n
             valide_par=user,
         )
         started = time.monotonic()
-        generated = generer("dlu", usager, user, dlu=dlu)
-        version = enregistrer(generated, user=user, usager=usager)
+        document = documents.get(usager.pk)
+        generated = generer("dlu", usager, user, dlu=dlu, document=document)
+        version = enregistrer(generated, user=user, usager=usager, document=document)
+        documents[usager.pk] = version.document
         envoi = services.demander_envoi(user, version)
         result = services.executer_envoi(envoi.pk)
+        envoi_ids.append(envoi.pk)
         timings.append(time.monotonic() - started)
         results[result] = results.get(result, 0) + 1
     p95 = percentile(timings, 95)
@@ -250,7 +264,10 @@ def dlu_end_to_end(samples: int, offset: int, server) -> None:  # type: ignore[n
         f"  {'DLU : génération PDF + CDA, envoi ITI-41':<48} {len(timings):>5} "
         f"{percentile(timings, 50):>8.1f} {p95:>8.1f} {max(timings) * 1000:>8.1f}   {verdict}"
     )
-    print(f"  résultats des envois : {results}")
+    from dui.interop.models import EnvoiDMP
+
+    replaced = EnvoiDMP.objects.filter(pk__in=envoi_ids, remplace__isnull=False).count()
+    print(f"  résultats des envois : {results} ; dont {replaced} remplacements (RPLC)")
 
 
 def main() -> int:
@@ -301,7 +318,7 @@ def main() -> int:
         code = drain(args.documents, args.personnes, args.workers, env, server)
         if args.dlu_samples:
             print("DLU de bout en bout (génération + envoi au simulateur)")
-            dlu_end_to_end(args.dlu_samples, 0, server)  # drain persons now excluded
+            dlu_end_to_end(args.dlu_samples, args.personnes, server)
         server.shutdown()
         server.server_close()
         return code
