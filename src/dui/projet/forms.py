@@ -48,12 +48,20 @@ class VersionForm(forms.Form):
 class SectionEditor:
     """One section's form (or formset for lists) plus the hidden version field."""
 
-    def __init__(self, section: schema.Section, data: Any = None, *, initial: Any, version: int):
+    def __init__(
+        self,
+        section: schema.Section,
+        data: Any = None,
+        *,
+        initial: Any,
+        version: int,
+        extra: int = 1,
+    ):
         self.section = section
         form_class = section_form_class(section)
         self.version_form = VersionForm(data, initial={"version": version})
         if section.many:
-            formset_class = forms.formset_factory(form_class, extra=1, can_delete=True)
+            formset_class = forms.formset_factory(form_class, extra=extra, can_delete=True)
             self.formset: Any = formset_class(data, initial=initial, prefix=section.key)
             self.form = None
         else:

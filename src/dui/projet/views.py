@@ -38,6 +38,7 @@ app_name = "projet"
 TAB = "projet:projet"
 BROUILLON = "brouillon"
 PAR_PAGE = 100
+MAX_EMPLACEMENTS = 10
 
 
 def _usager(request: HttpRequest, usager_id: int, *, write: bool = False) -> Usager:
@@ -158,7 +159,10 @@ def section(request: HttpRequest, usager_id: int, projet_id: int, cle: str) -> H
     projet = _projet(request, usager_id, projet_id, write=True)
     data = request.POST if request.method == "POST" else None
     initial = schema.section_of(projet.contenu, cle)
-    editor = SectionEditor(sec, data, initial=initial, version=projet.version)
+    # Empty slots for new items: one, or more on request ("Ajouter un emplacement").
+    raw = request.GET.get("emplacements", "")
+    slots = min(int(raw), MAX_EMPLACEMENTS) if raw.isdigit() and int(raw) > 0 else 1
+    editor = SectionEditor(sec, data, initial=initial, version=projet.version, extra=slots)
     error_message = ""
     extra: dict[str, Any] = {}
     if request.method == "POST" and editor.is_valid():
@@ -198,6 +202,8 @@ def section(request: HttpRequest, usager_id: int, projet_id: int, cle: str) -> H
             "section": sec,
             "editor": editor,
             "error_message": error_message,
+            "plus": min(slots + 1, MAX_EMPLACEMENTS),
+            "slots": slots,
         },
     )
 

@@ -399,3 +399,20 @@ def test_the_recueil_shows_the_habits_of_life(usager, referent, login):
 def test_home_count_is_one_query(etab, usager, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert services.projets_a_echeance_count(etab) == 1
+
+
+def test_more_empty_slots_on_request_and_removal(usager, referent, login):
+    client = login(referent)
+    projet = projet_ouvert(referent, usager)
+    url = reverse("projet:section", args=[usager.pk, projet.pk, "besoins"])
+    page = client.get(url, {"emplacements": 3}).content.decode()
+    assert 'name="besoins-TOTAL_FORMS" value="3"' in page
+    assert "Supprimer" in page and "emplacements=4" in page
+    items = [{"libelle": "Se déplacer"}, {"libelle": "Communiquer"}]
+    client.post(url, {"version": 1, **_formset("besoins", items, extra=1, initial=0)})
+    projet.refresh_from_db()
+    assert [b["libelle"] for b in projet.contenu["besoins"]] == ["Se déplacer", "Communiquer"]
+    removal = _formset("besoins", [{**items[0], "DELETE": "on"}, items[1]])
+    client.post(url, {"version": projet.version, **removal})
+    projet.refresh_from_db()
+    assert [b["libelle"] for b in projet.contenu["besoins"]] == ["Communiquer"]
