@@ -250,3 +250,26 @@ def test_failure_list_and_retry(login, referent, usager, simulateur):
     # Retrying something that is not in error changes nothing.
     response = client.post(reverse("dmp:relancer", args=[envoi.pk]), follow=True)
     assert "Seul un envoi en erreur" in html.unescape(response.content.decode())
+
+
+def test_the_tab_costs_the_same_queries_whatever_the_number_of_documents(
+    login, referent, usager, simulateur
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    qualifier(usager)
+    client = login(referent)
+    informer(client, usager)
+    url = reverse("dmp:documents", args=[usager.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    services.demander_envoi(referent, version_generee(usager, referent))
+    one = count()
+    for _ in range(3):
+        services.demander_envoi(referent, version_generee(usager, referent))
+    assert count() == one
