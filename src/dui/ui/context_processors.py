@@ -103,7 +103,13 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "identitovigilance": policy.may_manage_identities(user),
         "projets": coordinates_here(request),
         "tournee": traces_here(request),
-        "dmp_echecs": bool(current_rights and "soins" in current_rights.ecriture),
+        # Failed DMP sends are handled by the nurses and physicians who may consult the DMP;
+        # the menu of an aide-soignant on a phone stays short.
+        "dmp_echecs": bool(
+            current_rights
+            and "soins" in current_rights.ecriture
+            and "medical" in current_rights.lecture
+        ),
         # The établissement's transmissions and the handover view (accompagnement).
         "transmissions": bool(
             current_rights

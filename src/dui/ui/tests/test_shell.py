@@ -6,14 +6,20 @@ def _nav_labels(response):
     return [item.label for item in response.context["nav_items"]]
 
 
-def test_soignant_navigation_shows_persons_and_break_glass_only(login, collegue):
+def test_soignant_navigation_shows_persons_notes_round_and_break_glass_only(login, collegue):
     response = login(collegue).get("/")
-    assert _nav_labels(response) == ["Accueil", "Personnes accompagnées", "Accès exceptionnel"]
+    assert _nav_labels(response) == [
+        "Accueil",
+        "Personnes accompagnées",
+        "Transmissions",
+        "Accès exceptionnel",
+        "Tournée des médicaments",
+    ]
 
 
 def test_admin_navigation_shows_administration_but_not_persons(login, admin):
     response = login(admin).get("/")
-    assert _nav_labels(response) == ["Accueil", "Structures", "Comptes"]
+    assert _nav_labels(response) == ["Accueil", "Structures", "Comptes", "Grilles d'évaluation"]
 
 
 def test_dpo_navigation_shows_the_journal(login, dpo):
