@@ -94,6 +94,12 @@ def _lignes(ids: list[int]) -> list[dict[str, Any]]:
     ]
 
 
+def _generables(user: Any, usager: Usager) -> list[tuple[str, str]]:
+    from dui.interop.cda.views import kinds_for
+
+    return [] if usager.archive_le is not None else kinds_for(user, usager)
+
+
 def _may_add(user: Any, usager: Usager) -> bool:
     return usager.archive_le is None and bool(access.categories_ecriture(user, usager))
 
@@ -156,6 +162,8 @@ def liste(request: HttpRequest, usager_id: int) -> HttpResponse:
         {
             **context,
             "documents": rows,
+            # Kinds of documents this user may generate here (lettres, DLU, evaluations…).
+            "generables": _generables(request.user, usager),
             "page": page,
             "querystring": querystring.urlencode(),
             "sejour": sejour,
@@ -293,6 +301,11 @@ def _document_context(request: HttpRequest, usager: Usager, document: Document) 
         .order_by("-numero")
     )
     may_change = usager.archive_le is None and access.peut_ajouter_version(request.user, document)
+    from dui.interop.dmp.queries import derniers_envois
+
+    envois = derniers_envois(v.pk for v in versions)
+    for v in versions:
+        v.envoi_dmp = envois.get(v.pk)  # type: ignore[attr-defined]
     return {
         "document": document,
         "versions": versions,

@@ -273,3 +273,22 @@ def test_the_tab_costs_the_same_queries_whatever_the_number_of_documents(
     for _ in range(3):
         services.demander_envoi(referent, version_generee(usager, referent))
     assert count() == one
+
+
+def test_the_document_page_shows_its_dmp_state(login, referent, usager, simulateur):
+    envoi = envoye(usager, referent)
+    document = envoi.version.document
+    page = html.unescape(
+        login(referent)
+        .get(reverse("documents:detail", args=[usager.pk, document.pk]))
+        .content.decode()
+    )
+    assert "DMP : envoyé" in page
+
+
+def test_the_documents_tab_offers_generation_to_who_may_generate(login, referent, usager, etab):
+    generer = reverse("cda:generer", args=[usager.pk])
+    liste = reverse("documents:liste", args=[usager.pk])
+    assert generer in login(referent).get(liste).content.decode()
+    accueil = make_pro(etab, "accueil")
+    assert generer not in login(accueil).get(liste).content.decode()
