@@ -179,3 +179,26 @@ def test_constantes_tab_query_count_does_not_grow_with_measures(usager, referent
         page = client.get(url).content.decode()
     assert page.count("<circle") == 11
     assert len(many) == len(few)
+
+
+def test_chart_coordinates_use_a_decimal_point_under_the_french_locale(usager, referent, login):
+    import re
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    for days, value in ((3, "37.2"), (2, "38.7"), (1, "36.9")):
+        MesureFactory(
+            usager=usager,
+            type="temperature",
+            valeur=Decimal(value),
+            mesure_le=now - timedelta(days=days, minutes=7),
+        )
+    page = login(referent).get(reverse("soins:constantes", args=[usager.pk])).content.decode()
+    coordinates = re.findall(r'<circle cx="([^"]+)" cy="([^"]+)"', page)
+    assert len(coordinates) == 3
+    for x, y in coordinates:
+        float(x), float(y)  # "90,5" would raise
+    polyline = re.search(r'<polyline[^>]* points="([^"]+)"', page).group(1)
+    assert all(len(pair.split(",")) == 2 for pair in polyline.split())
