@@ -34,8 +34,9 @@ OUI_NON_CHOICES = (("", "Non renseigné"), (OUI, "Oui"), (NON, "Non"))
 
 SNOMED = "2.16.840.1.113883.6.96"
 LOINC = "2.16.840.1.113883.6.1"
-CISIS = "1.2.250.1.213.1.1.4.322"  # TRE_R… / terminologie-cisis
-CHECKLIST_DLU = "1.2.250.1.213.1.1.5.71"  # JDV_ChecklistDLU
+CISIS = "1.2.250.1.213.1.1.4.322"  # TA_ASIP: code system of the DLU_0xx checklist codes
+# JDV_ChecklistDLU is the value set (not a code system) those codes are drawn from.
+CHECKLIST_DLU = "1.2.250.1.213.1.1.5.71"
 
 # Template ids and document type (CI-SIS DLU 2022.01).
 TEMPLATE_DLU_EHPAD = "1.2.250.1.213.1.1.1.22"
@@ -43,8 +44,9 @@ TEMPLATE_FLUDT_EHPAD = "1.2.250.1.213.1.1.1.23"
 TEMPLATE_DLU_DOM = "1.2.250.1.213.1.1.1.48"
 TEMPLATE_FLUDT_DOM = "1.2.250.1.213.1.1.1.49"
 FORMAT_CODE = {"ehpad": "urn:asip:ci-sis:dlu:2015", "domicile": "urn:asip:ci-sis:dlu-dlu-dom:2022"}
-TYPE_CODE_DLU = "74207-2"  # LOINC, Document de liaison d'urgence
-TYPE_CODE_FLUDT = "34133-9"  # LOINC summary of episode: the transfer sheet's class
+# LOINC, Document de liaison d'urgence: the CDA code of the DLU and, in the ANS examples, of
+# the transfer sheets (FLUDT/FLUDR) too.
+TYPE_CODE_DLU = "74207-2"
 
 MAX_TEXTE = 300
 MAX_TEXTE_LONG = 3000
@@ -511,7 +513,7 @@ SECTIONS: tuple[Section, ...] = (
         "annexes",
         "Documents annexés au DLU",
         tuple(
-            Champ(code, libelle, OUI_NON, code_cda=(CHECKLIST_DLU, code.upper()))
+            Champ(code, libelle, OUI_NON, code_cda=(CISIS, code.upper()))
             for code, libelle in (
                 ("dlu_006", "Attestation de carte Vitale"),
                 ("dlu_007", "Attestation de mutuelle"),
