@@ -284,6 +284,12 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
+# CI-SIS reference files for CDA validation (the official CDA_extended.xsd and, for the
+# schematrons, the CI-SIS folder). Empty: ../shared/reference/ci-sis beside the checkout.
+# Without the schema no CDA is stored as ready to send (validation fails closed).
+CDA_REFERENCE_DIR = env_str("DUI_CDA_REFERENCE_DIR")
+CDA_SCHEMA = env_str("DUI_CDA_SCHEMA")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
