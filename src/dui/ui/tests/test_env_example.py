@@ -8,7 +8,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[4]
 # env_str("DUI_X"), env_int("DUI_X", …), os.environ.get("DUI_X"), os.environ["DUI_X"], and the
 # DMP client's f"DUI_DMP_{key}" over its ENV_KEYS.
-READ = re.compile(r'(?:env_(?:str|bool|int|list|secret)\(\s*|environ(?:\.get\(|\[))"(DUI_[A-Z0-9_]+)"')
+READ = re.compile(
+    r'(?:env_(?:str|bool|int|list|secret)\(\s*|environ(?:\.get\(|\[))"(DUI_[A-Z0-9_]+)"'
+)
 
 
 def _read_variables() -> set[str]:
