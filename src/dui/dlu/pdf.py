@@ -1,4 +1,4 @@
-"""DLU and fiche de transfert as PDF (WeasyPrint, no network: only our print stylesheet).
+"""DLU and fiche de transfert as PDF (WeasyPrint through `dui.ui.pdf`: no network).
 
 The DLU prints what an emergency physician needs in the first minute first: allergies,
 current treatments, pathologies, advance directives / palliative care, infectious risk, and
@@ -11,19 +11,17 @@ The functions do not journal: the views journal each print (AuditAction.PRINT).
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 from typing import Any
 
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from dui.dlu import schema
 from dui.dlu.forms import texte
 from dui.dlu.models import DLU
+from dui.ui import pdf as ui_pdf
 
 PRINT_CSS = "dlu/css/dlu-print.css"
-PRINT_CSS_URL = f"dui-static:{PRINT_CSS}"
 
 # Sections printed in the "first minute" block, in this order.
 PREMIERES = (
@@ -45,32 +43,10 @@ CONTACTS = (
 IGNOREES = {"identite", "etablissement", "annexes", *PREMIERES, *ETAT, *CONTACTS}
 
 
-def _fetcher() -> Any:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class OwnStylesheetOnly(URLFetcher):  # type: ignore[misc]
-        """Refuses every URL (no network, no local file) except our print stylesheet."""
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if url == PRINT_CSS_URL:
-                found = finders.find(PRINT_CSS)
-                if not found:
-                    raise FileNotFoundError(PRINT_CSS)
-                path = Path(found if isinstance(found, str) else found[0])
-                return URLFetcherResponse(
-                    url, body=path.read_bytes(), headers={"Content-Type": "text/css"}
-                )
-            raise ValueError(f"Ressource externe refusée dans le PDF : {url[:80]}")
-
-    return OwnStylesheetOnly()
-
-
 def _document(template: str, context: dict[str, Any]) -> Any:
     """The laid-out WeasyPrint document (its `.pages` are the printed pages)."""
-    from weasyprint import HTML
-
-    html = render_to_string(template, {**context, "css_url": PRINT_CSS_URL})
-    return HTML(string=html, url_fetcher=_fetcher()).render()
+    html = render_to_string(template, context)
+    return ui_pdf.render(html, stylesheets=(PRINT_CSS,))
 
 
 # Free texts of the secondary sections are cut in print beyond this length (the screen and
@@ -160,7 +136,7 @@ def contexte(dlu_or_donnees: DLU | dict[str, Any], variante: str | None = None) 
 
 def dlu_pdf(dlu: DLU) -> bytes:
     """The 1–2 page DLU of one version (a draft prints marked "non validé")."""
-    return render_dlu(dlu).write_pdf()  # type: ignore[no-any-return]
+    return ui_pdf.write(render_dlu(dlu))
 
 
 def render_dlu(dlu: DLU) -> Any:
@@ -181,7 +157,7 @@ def fiche_transfert_pdf(
 ) -> bytes:
     """The fiche de liaison d'urgence for a transfer to the emergency department (PDF)."""
     document = render_fiche_transfert(usager, user, motif=motif, now=now)
-    return document.write_pdf()  # type: ignore[no-any-return]
+    return ui_pdf.write(document)
 
 
 def render_fiche_transfert(
