@@ -325,3 +325,21 @@ def test_query_count_barely_depends_on_the_number_of_persons():
     # 270 more persons, stays and team rows, and (beyond 282 persons) a few additional
     # établissements with their units; a per-row insert would add hundreds of queries.
     assert len(large) - len(small) <= 20
+
+
+def test_a_few_ehpad_residents_have_a_qualified_identity_ready_for_the_demo_dmp():
+    from dui.interop.dmp.simulator import INS_OIDS
+    from dui.interop.ins.matricule import parse_matricule
+    from dui.usagers.identite import ins_for_sharing
+
+    run_demo("--usagers", "40")
+    qualified = [
+        u
+        for u in Usager.objects.filter(prises_en_charge__etablissement=named("ehpad"))
+        if ins_for_sharing(u) is not None
+    ]
+    assert 1 <= len(qualified) <= 4
+    for usager in qualified:
+        parse_matricule(usager.matricule_ins)  # a well-formed matricule with a valid key
+        assert usager.oid_ins in INS_OIDS
+        assert usager.evenements_identite.filter(statut_apres="QUAL").exists()
