@@ -50,6 +50,13 @@ def _rights(user: Any, usager: Usager) -> dict[str, bool]:
     }
 
 
+def _may_generate_dlu(user: Any, usager: Usager) -> bool:
+    """Whether the documents' "Générer un document" page offers this user the DLU kind."""
+    from dui.interop.cda.views import kinds_for
+
+    return usager.archive_le is None and any(kind == "dlu" for kind, _ in kinds_for(user, usager))
+
+
 @require_GET
 @login_required
 def dlu(request: HttpRequest, usager_id: int) -> HttpResponse:
@@ -73,6 +80,7 @@ def dlu(request: HttpRequest, usager_id: int) -> HttpResponse:
             "sections": forms.affichage(courant.donnees, courant.variante) if courant else [],
             "brouillon": brouillon,
             "a_revoir": a_revoir,
+            "may_generate_cda": courant is not None and _may_generate_dlu(request.user, usager),
             "versions": DLU.objects.filter(usager=usager)
             .select_related("valide_par")
             .order_by("-numero"),

@@ -216,3 +216,20 @@ def _texts(box):
         yield box
     for child in getattr(box, "children", []):
         yield from _texts(child)
+
+
+def test_validated_dlu_links_to_its_document_generation(login, medecin, etab, usager):
+    client = login(medecin)
+    link = reverse("cda:generer", args=[usager.pk]) + "?kind=dlu"
+    assert link not in client.get(reverse("dlu:dlu", args=[usager.pk])).content.decode()
+    dossier_complet(usager, medecin)
+    _valide(usager, medecin)
+    body = client.get(reverse("dlu:dlu", args=[usager.pk])).content.decode()
+    assert "Générer le document DLU (PDF + CDA) pour l'envoyer au DMP" in body
+    assert link in body
+    # The linked page opens with the DLU preselected.
+    form = client.get(link).context["form"]
+    assert form["kind"].value() == "dlu"
+    # A role that may read the tab but not write the DLU's document category sees no link.
+    direction = make_pro(etab, "direction", prenom="Dora", nom="Direction")
+    assert link not in login(direction).get(reverse("dlu:dlu", args=[usager.pk])).content.decode()

@@ -121,7 +121,10 @@ def generer_document(request: HttpRequest, usager_id: int) -> HttpResponse:
     usager = usager_get_for(request.user, usager_id)
     if usager.archive_le is not None or not kinds_for(request.user, usager):
         raise Http404("Introuvable ou non autorisé.")
-    form = GenererForm(request.POST or None, user=request.user, usager=usager)
+    kinds = dict(kinds_for(request.user, usager))
+    # ?kind=dlu (link from the DLU tab) preselects a kind the user may generate; others ignored.
+    initial = {"kind": request.GET["kind"]} if request.GET.get("kind") in kinds else {}
+    form = GenererForm(request.POST or None, user=request.user, usager=usager, initial=initial)
     if request.method == "POST" and form.is_valid():
         from dui.documents.services import DocumentError
         from dui.usagers.identite import IdentiteError

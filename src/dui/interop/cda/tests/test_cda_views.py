@@ -91,3 +91,10 @@ def test_an_archived_record_cannot_get_new_documents(login, medecin, usager):
     usager.archive_le = timezone.now()
     usager.save()
     assert login(medecin).get(_url(usager)).status_code == 404
+
+
+def test_a_kind_may_be_preselected_but_only_among_the_offered_ones(login, medecin, usager):
+    client = login(medecin)
+    assert client.get(_url(usager) + "?kind=dlu").context["form"]["kind"].value() == "dlu"
+    assert client.get(_url(usager) + "?kind=inconnu").context["form"]["kind"].value() is None
+    assert client.get(_url(usager)).context["form"]["kind"].value() is None
