@@ -21,6 +21,31 @@ _OPEN_PREFIXES = (
 )
 
 
+# Unix time of the last renewal of the session's expiry.
+RENEWED_KEY = "comptes_renouvele"
+
+
+class SessionRenewalMiddleware:
+    """Activity keeps a session alive: its expiry is pushed back when the last renewal is
+    older than SESSION_RENEWAL_SECONDS. Renewing on every request (SESSION_SAVE_EVERY_REQUEST)
+    would make every read write the session row, which serialises reads on SQLite; the idle
+    timeout is then exact to within that many seconds."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        if session.session_key is not None:
+            from django.conf import settings
+            from django.utils import timezone
+
+            now = int(timezone.now().timestamp())
+            if now - session.get(RENEWED_KEY, 0) >= settings.SESSION_RENEWAL_SECONDS:
+                session[RENEWED_KEY] = now  # marks the session modified: saved, expiry renewed
+        return self.get_response(request)
+
+
 # Where to go once both factors are checked (set by the login page or by this middleware).
 NEXT_SESSION_KEY = "comptes_next"
 

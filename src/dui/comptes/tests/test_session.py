@@ -62,3 +62,22 @@ def test_logout_everywhere_leaves_other_users_logged_in(login, collegue, referen
     other = login(referent)
     login(collegue).post(reverse("comptes:mon_compte"), {"action": "logout_all"})
     assert other.get(reverse("ui:home")).status_code == 200
+
+
+def test_reads_within_a_minute_do_not_rewrite_the_session(login, collegue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(collegue)
+    client.get(reverse("ui:home"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("ui:home")).status_code == 200
+    writes = [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
+    assert writes and all(sql.lstrip().upper().startswith("SELECT") for sql in writes)
+    with travel(2), CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("ui:home")).status_code == 200
+    assert any(
+        'UPDATE "django_session"' in q["sql"] or "INSERT" in q["sql"]
+        for q in queries.captured_queries
+        if "django_session" in q["sql"]
+    )
