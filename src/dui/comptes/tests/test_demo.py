@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dui.audit.models import Entree
 from dui.comptes.models import Affectation, Professionnel, User
 from dui.comptes.roles import PROFILS
+from dui.comptes.tests.shared_data import shared_data
 from dui.demo import DEMO_DEVICE_NAME, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, staff
 from dui.demo.generator import finess_for, generate, plan_persons
 from dui.structures.models import CategorieEtablissement, Etablissement, OrganismeGestionnaire
@@ -54,17 +55,6 @@ def age_on(birth: datetime.date, day: datetime.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def test_demo_creates_one_organisme_with_an_ehpad_an_ime_and_a_sad():
-    run_demo("--usagers", "30")
-
-    organisme = OrganismeGestionnaire.objects.get()
-    categories = sorted(organisme.etablissements.values_list("categorie", flat=True))
-    assert categories == sorted(
-        [CategorieEtablissement.EHPAD, CategorieEtablissement.IME, CategorieEtablissement.SAD]
-    )
-    assert Usager.objects.filter(organisme=organisme).count() == 30
-
-
 def test_demo_finess_numbers_are_well_formed_with_a_valid_key():
     run_demo("--usagers", "0")
 
@@ -85,38 +75,9 @@ def test_demo_ehpad_has_three_wings_within_capacity():
     assert ehpad.prises_en_charge.count() == ehpad.capacite_places
 
 
-def test_demo_has_a_user_for_every_ready_made_role():
-    run_demo("--usagers", "30")
-
-    demo_roles = set(
-        Affectation.objects.filter(user__email__in=_demo_account_emails()).values_list(
-            "role__code", flat=True
-        )
-    )
-    assert demo_roles == set(PROFILS)
-
-
 def _demo_account_emails() -> list[str]:
     return list(
         TOTPDevice.objects.filter(name=DEMO_DEVICE_NAME).values_list("user__email", flat=True)
-    )
-
-
-def test_every_demo_account_has_a_confirmed_demo_device():
-    run_demo("--usagers", "30")
-
-    for login in ("direction", "idec", "aide-soignant", "intervenant", "dpo", "admin"):
-        user = demo_user(login)
-        assert TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE_NAME, confirmed=True).exists()
-    assert len(_demo_account_emails()) == len(PROFILS)
-
-
-def test_one_demo_user_works_in_two_etablissements():
-    run_demo("--usagers", "30")
-
-    assert any(
-        Affectation.objects.filter(user__email=email).count() >= 2
-        for email in _demo_account_emails()
     )
 
 
@@ -212,32 +173,6 @@ def test_default_demo_has_only_the_three_named_etablissements():
     assert Usager.objects.count() == 120
 
 
-def test_beyond_the_named_capacity_persons_go_to_additional_etablissements():
-    run_demo("--usagers", "1500")
-
-    organisme = OrganismeGestionnaire.objects.get()
-    etabs = list(organisme.etablissements.all())
-    assert len(etabs) > 3
-    categories = {e.categorie for e in etabs}
-    assert {CategorieEtablissement.FAM, CategorieEtablissement.MAS} <= categories
-    for etab in etabs:
-        assert 0 < etab.prises_en_charge.count() <= etab.capacite_places
-        assert check_finess(etab.finess).verdict is Verdict.OK
-        assert etab.unites.exists()
-        for unite in etab.unites.exclude(capacite_places=None):
-            assert unite.prises_en_charge.count() <= unite.capacite_places
-    assert len({e.finess for e in etabs}) == len(etabs)
-    assert PriseEnCharge.objects.count() == 1500
-
-
-def test_demo_accounts_stay_in_the_three_named_etablissements():
-    run_demo("--usagers", "1500")
-
-    named_ids = {named(key).pk for key in NAMED}
-    affectations = Affectation.objects.filter(user__email__in=_demo_account_emails())
-    assert set(affectations.values_list("etablissement_id", flat=True)) == named_ids
-
-
 def test_a_large_demo_has_thousands_of_distinct_surnames():
     persons = plan_persons(random.Random(3), 20_000, datetime.date(2026, 3, 1))
 
@@ -245,21 +180,6 @@ def test_a_large_demo_has_thousands_of_distinct_surnames():
     assert len(surnames) >= 2_000
     assert any("-" in s for s in surnames)  # compound names
     assert any(s.startswith(("LE ", "DE LA ")) for s in surnames)  # particles
-
-
-def test_idec_of_the_ehpad_sees_the_ehpad_persons_and_none_of_the_sad():
-    run_demo("--usagers", "30")
-    idec = demo_user("idec")
-    ehpad = Etablissement.objects.get(categorie=CategorieEtablissement.EHPAD)
-    sad = Etablissement.objects.get(categorie=CategorieEtablissement.SAD)
-
-    visible = set(Usager.objects.visible_to(idec).values_list("pk", flat=True))
-    ehpad_persons = set(ehpad.prises_en_charge.values_list("usager_id", flat=True))
-    sad_persons = set(sad.prises_en_charge.values_list("usager_id", flat=True))
-
-    assert ehpad_persons and sad_persons
-    assert visible == ehpad_persons
-    assert not visible & sad_persons
 
 
 def test_if_empty_does_nothing_the_second_time():
@@ -293,15 +213,6 @@ def test_demo_is_refused_in_production(settings):
     with pytest.raises(CommandError, match="production"):
         run_demo("--usagers", "5")
     assert not OrganismeGestionnaire.objects.exists()
-
-
-def test_demo_generation_is_journaled_once():
-    run_demo("--usagers", "30")
-
-    entry = Entree.objects.get(actor_label="manage.py demo")
-    assert entry.action == "admin"
-    assert entry.details["usagers"] == 30
-    assert entry.object_id == str(OrganismeGestionnaire.objects.get().pk)
 
 
 def test_same_seed_gives_the_same_persons():
@@ -343,3 +254,92 @@ def test_a_few_ehpad_residents_have_a_qualified_identity_ready_for_the_demo_dmp(
         parse_matricule(usager.matricule_ins)  # a well-formed matricule with a valid key
         assert usager.oid_ins in INS_OIDS
         assert usager.evenements_identite.filter(statut_apres="QUAL").exists()
+
+
+class TestDemoOfThirtyPersons:
+    """Read-only checks of one demo of 30 persons, generated once for the class."""
+
+    @pytest.fixture(scope="class", autouse=True)
+    def demo(self, django_db_setup, django_db_blocker):
+        with shared_data(django_db_blocker):
+            run_demo("--usagers", "30")
+            yield
+
+    def test_demo_creates_one_organisme_with_an_ehpad_an_ime_and_a_sad(self):
+        organisme = OrganismeGestionnaire.objects.get()
+        categories = sorted(organisme.etablissements.values_list("categorie", flat=True))
+        assert categories == sorted(
+            [CategorieEtablissement.EHPAD, CategorieEtablissement.IME, CategorieEtablissement.SAD]
+        )
+        assert Usager.objects.filter(organisme=organisme).count() == 30
+
+    def test_demo_has_a_user_for_every_ready_made_role(self):
+        demo_roles = set(
+            Affectation.objects.filter(user__email__in=_demo_account_emails()).values_list(
+                "role__code", flat=True
+            )
+        )
+        assert demo_roles == set(PROFILS)
+
+    def test_every_demo_account_has_a_confirmed_demo_device(self):
+        for login in ("direction", "idec", "aide-soignant", "intervenant", "dpo", "admin"):
+            user = demo_user(login)
+            assert TOTPDevice.objects.filter(
+                user=user, name=DEMO_DEVICE_NAME, confirmed=True
+            ).exists()
+        assert len(_demo_account_emails()) == len(PROFILS)
+
+    def test_one_demo_user_works_in_two_etablissements(self):
+        assert any(
+            Affectation.objects.filter(user__email=email).count() >= 2
+            for email in _demo_account_emails()
+        )
+
+    def test_idec_of_the_ehpad_sees_the_ehpad_persons_and_none_of_the_sad(self):
+        idec = demo_user("idec")
+        ehpad = Etablissement.objects.get(categorie=CategorieEtablissement.EHPAD)
+        sad = Etablissement.objects.get(categorie=CategorieEtablissement.SAD)
+
+        visible = set(Usager.objects.visible_to(idec).values_list("pk", flat=True))
+        ehpad_persons = set(ehpad.prises_en_charge.values_list("usager_id", flat=True))
+        sad_persons = set(sad.prises_en_charge.values_list("usager_id", flat=True))
+
+        assert ehpad_persons and sad_persons
+        assert visible == ehpad_persons
+        assert not visible & sad_persons
+
+    def test_demo_generation_is_journaled_once(self):
+        entry = Entree.objects.get(actor_label="manage.py demo")
+        assert entry.action == "admin"
+        assert entry.details["usagers"] == 30
+        assert entry.object_id == str(OrganismeGestionnaire.objects.get().pk)
+
+
+class TestDemoOfFifteenHundredPersons:
+    """Read-only checks of one demo of 1,500 persons, generated once for the class."""
+
+    @pytest.fixture(scope="class", autouse=True)
+    def demo(self, django_db_setup, django_db_blocker):
+        with shared_data(django_db_blocker):
+            run_demo("--usagers", "1500")
+            yield
+
+    def test_beyond_the_named_capacity_persons_go_to_additional_etablissements(self):
+        organisme = OrganismeGestionnaire.objects.get()
+        etabs = list(organisme.etablissements.all())
+        assert len(etabs) > 3
+        categories = {e.categorie for e in etabs}
+        assert {CategorieEtablissement.FAM, CategorieEtablissement.MAS} <= categories
+        for etab in etabs:
+            assert 0 < etab.prises_en_charge.count() <= etab.capacite_places
+            assert check_finess(etab.finess).verdict is Verdict.OK
+            assert etab.unites.exists()
+            for unite in etab.unites.exclude(capacite_places=None):
+                assert unite.prises_en_charge.count() <= unite.capacite_places
+        assert len({e.finess for e in etabs}) == len(etabs)
+        assert PriseEnCharge.objects.count() == 1500
+
+    def test_demo_accounts_stay_in_the_three_named_etablissements(self):
+        named_ids = {named(key).pk for key in NAMED}
+        affectations = Affectation.objects.filter(user__email__in=_demo_account_emails())
+        assert set(affectations.values_list("etablissement_id", flat=True)) == named_ids

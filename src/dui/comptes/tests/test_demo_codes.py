@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dui.comptes.tests.shared_data import shared_data
 from dui.demo import DEMO_DEVICE_NAME, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +21,13 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def demo():
-    run("demo", "--usagers", "10")
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    # Every test here reads one demo generated once for the module (what a test writes is
+    # still rolled back after it).
+    with shared_data(django_db_blocker):
+        run("demo", "--usagers", "10")
+        yield
 
 
 def test_demo_codes_prints_a_code_that_verifies_against_the_device(demo):
