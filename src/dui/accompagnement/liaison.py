@@ -376,9 +376,9 @@ def render_export_pdf(
     author: Any,
 ) -> bytes:
     from django.template.loader import render_to_string
-    from weasyprint import HTML
 
-    from dui.usagers.synthese import PRINT_CSS_URL, _url_fetcher_class
+    from dui.ui import pdf as ui_pdf
+    from dui.usagers.synthese import PRINT_CSS
 
     html = render_to_string(
         "accompagnement/cahier_liaison_print.html",
@@ -388,7 +388,6 @@ def render_export_pdf(
             "transmissions": transmissions,
             "author": author,
             "printed_at": timezone.localtime(),
-            "css_url": PRINT_CSS_URL,
         },
     )
-    return HTML(string=html, url_fetcher=_url_fetcher_class()()).write_pdf()  # type: ignore[no-any-return]
+    return ui_pdf.render_pdf(html, stylesheets=(PRINT_CSS,))

@@ -17,17 +17,11 @@ from django.utils.html import escape
 from dui.comptes.models import Affectation
 from dui.documents import services, types
 from dui.structures.models import CategorieEtablissement, OrganismeGestionnaire
+from dui.ui.pdf import render_pdf
 from dui.usagers.models import PriseEnCharge
 
 
 def _pdf(titre: str, lignes: list[str]) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    class NoFetch(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError("Aucune ressource externe dans un PDF de démonstration.")
-
     body = "".join(f"<p>{escape(line)}</p>" for line in lignes)
     html = (
         "<html lang='fr'><head><meta charset='utf-8'><style>"
@@ -35,7 +29,7 @@ def _pdf(titre: str, lignes: list[str]) -> bytes:
         f"</style></head><body><h1>{escape(titre)}</h1>{body}"
         "<p><em>Document de démonstration : données fictives.</em></p></body></html>"
     )
-    return HTML(string=html, url_fetcher=NoFetch()).write_pdf()  # type: ignore[no-any-return]
+    return render_pdf(html)
 
 
 def _user(etablissement: Any, role: str) -> Any:

@@ -1,42 +1,21 @@
 """The PDF of a signed version, written for the person ("Mon projet personnalisé"): plain
-words, large type, the person's own words first. WeasyPrint without network: only our print
-stylesheet may be fetched."""
+words, large type, the person's own words first. Rendered through `dui.ui.pdf` (no network);
+as PDF/A when it becomes the body of a CDA document."""
 
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 from typing import Any
 
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from dui.projet import contenu as schema
 from dui.projet.models import VersionProjet
 from dui.projet.services import add_months
+from dui.ui import pdf as ui_pdf
 
 PRINT_CSS = "projet/css/projet-print.css"
-PRINT_CSS_URL = f"dui-static:{PRINT_CSS}"
-
-
-def _css() -> bytes:
-    found = finders.find(PRINT_CSS)
-    if not found:
-        raise FileNotFoundError(PRINT_CSS)
-    return Path(found if isinstance(found, str) else found[0]).read_bytes()
-
-
-def _fetcher() -> Any:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class OwnStylesheetOnly(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if url == PRINT_CSS_URL:
-                return URLFetcherResponse(url, body=_css(), headers={"Content-Type": "text/css"})
-            raise ValueError(f"Ressource externe refusée dans le PDF : {url[:80]}")
-
-    return OwnStylesheetOnly()
 
 
 def _qui(action: dict[str, Any]) -> str:
@@ -96,10 +75,10 @@ def person_view(contenu: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def projet_pdf(version: VersionProjet) -> bytes:
-    """The signed version as an A4 PDF readable by the person (the caller journals it)."""
-    from weasyprint import HTML
+def projet_pdf(version: VersionProjet, *, pdf_variant: str | None = None) -> bytes:
+    """The signed version as an A4 PDF readable by the person (the caller journals it).
 
+    `pdf_variant="pdf/a-3b"`: the same document as PDF/A, for a CDA level 1 body."""
     projet = version.projet
     html = render_to_string(
         "projet/projet_print.html",
@@ -110,7 +89,6 @@ def projet_pdf(version: VersionProjet) -> bytes:
             "etablissement": projet.etablissement,
             "echeance": add_months(version.referent_signe_le, 12),
             "printed_at": timezone.localtime(),
-            "css_url": PRINT_CSS_URL,
         },
     )
-    return HTML(string=html, url_fetcher=_fetcher()).write_pdf()  # type: ignore[no-any-return]
+    return ui_pdf.render_pdf(html, stylesheets=(PRINT_CSS,), pdf_variant=pdf_variant)

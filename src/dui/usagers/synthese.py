@@ -2,23 +2,21 @@
 
 `build_synthese` reads a bounded number of queries whatever the size of the record, and only
 the categories the user may read (benefits need social read). Rendering the PDF is here too
-(WeasyPrint, no network: only our own print stylesheet may be fetched).
+(`dui.ui.pdf`: no network).
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from dui.comptes import policy
 from dui.comptes.models import Categorie
+from dui.ui import pdf as ui_pdf
 from dui.usagers.identite import INSPartage, ins_for_sharing
 from dui.usagers.models import (
     DroitPrestation,
@@ -32,7 +30,6 @@ from dui.usagers.photo import photo_data_uri
 from dui.usagers.services_entourage import Echeance, droit_echeance, mesure_echue
 
 PRINT_CSS = "usagers/css/synthese-print.css"
-PRINT_CSS_URL = f"dui-static:{PRINT_CSS}"
 
 
 @dataclass
@@ -167,38 +164,8 @@ def _alertes(s: Synthese) -> list[str]:
 # --- PDF ---------------------------------------------------------------------------------
 
 
-def _print_css_path() -> Path:
-    found = finders.find(PRINT_CSS)
-    if not found:
-        raise FileNotFoundError(PRINT_CSS)
-    return Path(found if isinstance(found, str) else found[0])
-
-
-def _url_fetcher_class() -> Any:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class OwnStylesheetOnly(URLFetcher):  # type: ignore[misc]
-        """Refuses every URL (no network, no local file) except our print stylesheet."""
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith(("data:image/jpeg;base64,", "data:image/png;base64,")):
-                kind, payload = url[5:].split(";base64,", 1)
-                return URLFetcherResponse(
-                    url, body=base64.b64decode(payload), headers={"Content-Type": kind}
-                )
-            if url == PRINT_CSS_URL:
-                return URLFetcherResponse(
-                    url, body=_print_css_path().read_bytes(), headers={"Content-Type": "text/css"}
-                )
-            raise ValueError(f"Ressource externe refusée dans le PDF : {url[:80]}")
-
-    return OwnStylesheetOnly
-
-
 def render_synthese_pdf(synthese: Synthese, *, author: Any) -> bytes:
     """The fiche as an A4 PDF, rendered server-side from the print template."""
-    from weasyprint import HTML
-
     html = render_to_string(
         "usagers/synthese_print.html",
         {
@@ -206,9 +173,7 @@ def render_synthese_pdf(synthese: Synthese, *, author: Any) -> bytes:
             "usager": synthese.usager,
             "author": author,
             "printed_at": timezone.localtime(),
-            "css_url": PRINT_CSS_URL,
             "photo_src": photo_data_uri(synthese.usager),
         },
     )
-    fetcher = _url_fetcher_class()()
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()  # type: ignore[no-any-return]
+    return ui_pdf.render_pdf(html, stylesheets=(PRINT_CSS,))

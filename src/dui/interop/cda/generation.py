@@ -285,7 +285,7 @@ def _projet(usager: Any, user: Any, now: datetime.datetime, src: dict) -> _Conte
     projet = version.projet
     signe_le = _as_datetime(version.referent_signe_le) if version.referent_signe_le else None
     return _Contenu(
-        pdf=projet_pdf(version),
+        pdf=projet_pdf(version, pdf_variant=pdf.PDF_VARIANT),
         titre="Projet personnalisé d'accompagnement",
         acte_debut=signe_le or now,
         etablissement=_etablissement(usager, user, src.get("etablissement"), projet.etablissement),

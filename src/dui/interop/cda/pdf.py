@@ -12,27 +12,14 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from dui.ui import pdf as ui_pdf
+
 PDF_VARIANT = "pdf/a-3b"
 
 
-def _fetcher() -> Any:
-    from weasyprint.urls import URLFetcher
-
-    class NoExternalResource(URLFetcher):  # type: ignore[misc]
-        """The print templates are self-contained: any URL is refused (no network, no file)."""
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError(f"Ressource externe refusée dans le PDF : {url[:80]}")
-
-    return NoExternalResource()
-
-
 def rendre(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    pdf = HTML(string=html, url_fetcher=_fetcher()).write_pdf(pdf_variant=PDF_VARIANT)
-    return bytes(pdf)
+    """A self-contained print template (its own `<style>`) as PDF/A; no external resource."""
+    return ui_pdf.render_pdf(render_to_string(template, context), pdf_variant=PDF_VARIANT)
 
 
 _PDFA_PART = re.compile(rb'pdfaid:part(?:>|=")\s*(\d)')

@@ -15,7 +15,7 @@ from dui.audit.models import AuditAction, Entree
 from dui.interop.ins.matricule import OID_INS_NIR
 from dui.usagers.identite import StatutIdentite
 from dui.usagers.models import IntervenantExterieur, MesureProtection
-from dui.usagers.synthese import PRINT_CSS_URL, _url_fetcher_class, build_synthese
+from dui.usagers.synthese import build_synthese
 from dui.usagers.tests.factories_entourage import DroitFactory, IntervenantFactory, ProcheFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,17 +140,3 @@ def test_out_of_scope_synthesis_and_pdf_are_404_and_not_journaled(usager, autre_
     assert client.get(reverse("usagers:detail", args=[usager.pk])).status_code == 404
     assert client.get(reverse("usagers:synthese_pdf", args=[usager.pk])).status_code == 404
     assert not Entree.objects.filter(action=AuditAction.PRINT).exists()
-
-
-@pytest.mark.parametrize(
-    "url", ["http://example.org/logo.png", "https://fonts.example/f.woff2", "file:///etc/passwd"]
-)
-def test_pdf_fetcher_refuses_anything_but_the_print_stylesheet(url):
-    fetcher = _url_fetcher_class()()
-    with pytest.raises(ValueError, match="refusée"):
-        fetcher.fetch(url)
-
-
-def test_pdf_fetcher_serves_the_print_stylesheet():
-    response = _url_fetcher_class()().fetch(PRINT_CSS_URL)
-    assert b"@page" in response.read()

@@ -144,6 +144,7 @@ def test_matricule_never_appears_anywhere_for_a_non_qualified_identity(usager, r
 PDFA_CASES = [
     *((kind, "package") for kind in ("evaluation", "lettre_entree", "lettre_sortie")),
     *((kind, layout) for kind in ("dlu", "fiche_transfert") for layout in ("app", "package")),
+    ("projet_personnalise", "app"),
 ]
 
 
