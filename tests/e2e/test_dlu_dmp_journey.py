@@ -170,6 +170,7 @@ def test_qualify_prepare_generate_send_and_read_back_the_dlu(
         document = Document.objects.get(usager=usager)
         page.wait_for_url(f"**{reverse('documents:detail', args=[usager.pk, document.pk])}")
         assert "Document généré (PDF et CDA R2 valide)" in page.inner_text("body")
+        assert page.locator("main a:has-text('Envoyer au DMP (onglet DMP)')").count() == 1
         assert_accessible(page)
         open_tab(page, live_server, "Documents", "documents:liste", usager)
         assert document.titre in page.inner_text("main")

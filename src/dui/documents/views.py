@@ -312,6 +312,10 @@ def _document_context(request: HttpRequest, usager: Usager, document: Document) 
         "derniere": versions[0] if versions else None,
         "may_change": may_change,
         "may_withdraw": usager.archive_le is None and access.peut_retirer(request.user, document),
+        # A generated CDA is sent from the DMP tab: link there from its latest version.
+        "may_send_dmp": usager.archive_le is None
+        and document.retire_le is None
+        and policy.allows(request.user, "usager.soins.write", usager),
     }
 
 

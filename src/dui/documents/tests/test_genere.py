@@ -65,3 +65,20 @@ def test_generated_document_needs_the_person_in_scope(autre_etab_pro, usager):
             autre_etab_pro, usager, type_code="74207-2", titre="DLU", pdf=PDF
         )
     assert not Document.objects.exists()
+
+
+def test_detail_of_a_generated_cda_links_to_the_dmp_tab_for_who_may_send(login, etab, usager):
+    from django.urls import reverse
+
+    from conftest import make_pro
+
+    medecin = make_pro(etab, "medecin", prenom="Marc", nom="Médecin")
+    direction = make_pro(etab, "direction", prenom="Dora", nom="Direction")
+    version = services.enregistrer_document_genere(
+        medecin, usager, type_code="74207-2", titre="DLU", pdf=PDF, cda=CDA
+    )
+    url = reverse("documents:detail", args=[usager.pk, version.document_id])
+    link = f'href="{reverse("dmp:documents", args=[usager.pk])}">Envoyer au DMP'
+    assert link in login(medecin).get(url).content.decode()
+    response = login(direction).get(url)  # reads the document, may not send it
+    assert response.status_code == 200 and link not in response.content.decode()
