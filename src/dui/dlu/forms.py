@@ -15,6 +15,14 @@ from dui.dlu import schema
 
 LIGNES_VIDES = 2
 
+# Error key (not an input name) when a POST tries to set record-owned fields.
+ERREUR_DOSSIER = "_dossier"
+MESSAGE_DOSSIER = (
+    "Les allergies et les traitements en cours viennent du dossier de soins et des "
+    "prescriptions : ils ne se modifient pas dans le DLU. Rien n'a été enregistré. "
+    "Modifiez-les dans le dossier de la personne, puis « Reprendre les données du dossier »."
+)
+
 
 def _parse_date(raw: str) -> str | None:
     """ISO "AAAA-MM-JJ" from an <input type=date> or "JJ/MM/AAAA"; None when invalid."""
@@ -57,6 +65,14 @@ def parse(post: Any, variante: str) -> tuple[dict[str, Any], dict[str, str]]:
         values: dict[str, Any] = {}
         for champ in section.champs:
             name = f"{section.code}-{champ.code}"
+            if champ.dossier:
+                # Read-only in the DLU: never taken from the form; an attempt is refused.
+                if any(
+                    (k == name or k.startswith(name + "-")) and str(post.get(k, "")).strip()
+                    for k in post
+                ):
+                    errors[ERREUR_DOSSIER] = MESSAGE_DOSSIER
+                continue
             if champ.type != schema.LISTE:
                 values[champ.code] = _clean(champ, post.get(name, ""), name, errors)
                 continue
@@ -106,6 +122,9 @@ def build(donnees: dict[str, Any], variante: str, errors: dict[str, str]) -> lis
         champs = []
         for champ in section.champs:
             name = f"{section.code}-{champ.code}"
+            if champ.dossier:
+                champs.append(_lecture(champ, values.get(champ.code)))
+                continue
             if champ.type != schema.LISTE:
                 champs.append(_widget(champ, name, values.get(champ.code), errors.get(name)))
                 continue
@@ -138,9 +157,36 @@ def build(donnees: dict[str, Any], variante: str, errors: dict[str, str]) -> lis
                 "aide": section.aide,
                 "source": sources.get(section.code, ""),
                 "champs": champs,
+                "edition_url": section.edition_url,
+                "edition_libelle": section.edition_libelle,
+                "a_reporter": _a_reporter(donnees, section),
             }
         )
     return result
+
+
+def _lecture(champ: schema.Champ, value: Any) -> dict[str, Any]:
+    """A record-owned field shown, not edited."""
+    if champ.type != schema.LISTE:
+        return {"type": "lecture", "label": champ.libelle, "value": texte(champ, value)}
+    return {
+        "type": "lecture_liste",
+        "label": champ.libelle,
+        "colonnes": [c.libelle for c in champ.colonnes],
+        "rows": [
+            [{"label": c.libelle, "value": texte(c, row.get(c.code, ""))} for c in champ.colonnes]
+            for row in value or []
+        ],
+    }
+
+
+def _a_reporter(donnees: dict[str, Any], section: schema.Section) -> dict[str, Any] | None:
+    """Rows typed in an earlier draft that the record does not hold (see schema.A_REPORTER)."""
+    rows = (donnees.get(schema.A_REPORTER) or {}).get(section.code) or []
+    liste = next((c for c in section.champs_dossier if c.type == schema.LISTE), None)
+    if not rows or liste is None:
+        return None
+    return _lecture(liste, rows)
 
 
 def affichage(donnees: dict[str, Any], variante: str) -> list[dict[str, Any]]:
@@ -176,7 +222,10 @@ def affichage(donnees: dict[str, Any], variante: str) -> list[dict[str, Any]]:
                 "code": section.code,
                 "titre": section.titre,
                 "items": items,
+                # Only list fields filled: no empty <dl> box above the tables.
+                "faits": any(not i.get("liste") for i in items),
                 "prioritaire": section.prioritaire,
+                "a_reporter": _a_reporter(donnees, section),
             }
         )
     # What an emergency reader needs first comes first, as on the printed DLU.

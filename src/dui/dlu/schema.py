@@ -65,6 +65,10 @@ class Champ:
     code_cda: tuple[str, str] | None = None
     # Where the pre-fill reads it ("" = typed by hand).
     source: str = ""
+    # Owned by the record (allergies, current treatments): shown read-only in the draft,
+    # re-read from the record on "actualiser" and at validation, never typed in the DLU, so
+    # the DLU and the record cannot contradict each other.
+    dossier: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,10 +82,17 @@ class Section:
     # Printed first (what an emergency physician reads before anything else).
     prioritaire: bool = False
     variantes: tuple[str, ...] = ("ehpad", "domicile")
+    # URL name of the record tab where the record-owned fields are edited.
+    edition_url: str = ""
+    edition_libelle: str = ""
     champs_par_code: dict[str, Champ] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.champs_par_code.update({c.code: c for c in self.champs})
+
+    @property
+    def champs_dossier(self) -> tuple[Champ, ...]:
+        return tuple(c for c in self.champs if c.dossier)
 
 
 def _oui_non(code: str, libelle: str, snomed: str | None = None, aide: str = "") -> Champ:
@@ -205,10 +216,13 @@ SECTIONS: tuple[Section, ...] = (
         "allergies",
         "Allergies et intolérances",
         (
-            _oui_non(
+            Champ(
                 "aucune_connue",
                 "Aucune allergie connue",
+                OUI_NON,
                 aide="« Oui » seulement si l'absence d'allergie a été vérifiée.",
+                source="soins.AllergieStatut",
+                dossier=True,
             ),
             Champ(
                 "liste",
@@ -220,10 +234,13 @@ SECTIONS: tuple[Section, ...] = (
                     Champ("severite", "Sévérité", CHOIX, choix=SEVERITES),
                 ),
                 source="soins.Allergie",
+                dossier=True,
             ),
         ),
         section_cisis="FR-Allergies-et-hypersensibilites (48765-2)",
         prioritaire=True,
+        edition_url="soins:dossier",
+        edition_libelle="Modifier les allergies dans le dossier de soins",
     ),
     Section(
         "traitements",
@@ -241,19 +258,28 @@ SECTIONS: tuple[Section, ...] = (
                     Champ("si_besoin", "Si besoin (condition)"),
                 ),
                 source="soins.queries.traitements_en_cours",
+                dossier=True,
             ),
             Champ(
                 "date_derniere_prescription",
                 "Date de la dernière prescription",
                 DATE,
                 source="soins.queries.traitements_en_cours",
+                dossier=True,
             ),
-            Champ("prescripteur", "Prescripteur", source="soins.queries.traitements_en_cours"),
+            Champ(
+                "prescripteur",
+                "Prescripteur",
+                source="soins.queries.traitements_en_cours",
+                dossier=True,
+            ),
             Champ("anticoagulant", "Anticoagulant / antiagrégant", aide="Lequel, INR cible."),
             Champ("commentaire", "Commentaire", TEXTE_LONG),
         ),
         section_cisis="FR-Traitements (10160-0)",
         prioritaire=True,
+        edition_url="soins:traitements",
+        edition_libelle="Modifier les traitements dans les prescriptions",
     ),
     Section(
         "pathologies",
@@ -542,6 +568,15 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 SECTIONS_PAR_CODE: dict[str, Section] = {s.code: s for s in SECTIONS}
+
+# Sections with record-owned fields (allergies, treatments).
+SECTIONS_DOSSIER: tuple[Section, ...] = tuple(s for s in SECTIONS if s.champs_dossier)
+
+# `donnees["_a_reporter"]`: {section code: [rows]} — list rows typed in a DLU draft before
+# those lists became record-owned, that the record does not hold. Kept and shown flagged
+# until someone adds them to the record (they then match and leave this list): never
+# dropped silently.
+A_REPORTER = "_a_reporter"
 
 
 def sections_for(variante: str) -> tuple[Section, ...]:

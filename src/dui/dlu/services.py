@@ -111,7 +111,7 @@ def prefill(
     """
     from dui.accompagnement.models import DomaineHabitude, Evaluation, HabitudeDeVie
     from dui.soins.constantes import format_valeur
-    from dui.soins.models import Allergie, AllergieStatut, Antecedent, Mesure, Vaccination
+    from dui.soins.models import Antecedent, Mesure, Vaccination
     from dui.usagers.identite import ins_for_sharing
 
     d = schema.vide(variante)
@@ -177,45 +177,10 @@ def prefill(
         )
         src["medecin_traitant"] = "Intervenants extérieurs"
 
-    allergies = list(Allergie.objects.filter(usager=usager, actif=True).order_by("substance"))
-    if allergies:
-        d["allergies"]["liste"] = [
-            {
-                "substance": a.substance
-                + (" (intolérance)" if a.type == "intolerance" else "")
-                + (" (suspectée)" if a.certitude == "suspectee" else ""),
-                "reaction": a.reaction,
-                "severite": a.severite,
-            }
-            for a in allergies
-        ]
-        d["allergies"]["aucune_connue"] = schema.NON
-        src["allergies"] = "Dossier de soins"
-    elif AllergieStatut.objects.filter(usager=usager, aucune_connue=True).exists():
-        d["allergies"]["aucune_connue"] = schema.OUI
-        src["allergies"] = "Dossier de soins"
-
-    traitements = _traitements(usager, today)
-    if traitements:
-        d["traitements"]["liste"] = [
-            {
-                "medicament": t.medicament,
-                "dosage": t.dosage,
-                "voie": t.voie,
-                "posologie": t.posologie,
-                "si_besoin": (t.condition or "oui") if t.si_besoin else "",
-            }
-            for t in traitements
-        ]
-        dernier = max(
-            (t for t in traitements if t.date_prescription),
-            key=lambda t: t.date_prescription,
-            default=None,
-        )
-        if dernier is not None:
-            d["traitements"]["date_derniere_prescription"] = _d(dernier.date_prescription)
-            d["traitements"]["prescripteur"] = dernier.prescripteur
-        src["traitements"] = "Prescriptions en cours"
+    dossier, dossier_src = lire_dossier(usager, today)
+    for code, values in dossier.items():
+        d[code].update(values)
+    src.update(dossier_src)
 
     if access.may_read_medical(user, usager):
         antecedents = list(
@@ -299,6 +264,122 @@ def prefill(
     return d, src
 
 
+def lire_dossier(
+    usager: Usager, today: datetime.date
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """The record-owned fields (schema.Champ.dossier): allergies from the care file, current
+    treatments from the prescriptions, with where they came from."""
+    from dui.soins.models import Allergie, AllergieStatut
+
+    d: dict[str, dict[str, Any]] = {
+        s.code: {c.code: [] if c.type == schema.LISTE else "" for c in s.champs_dossier}
+        for s in schema.SECTIONS_DOSSIER
+    }
+    src: dict[str, str] = {}
+    allergies = list(Allergie.objects.filter(usager=usager, actif=True).order_by("substance"))
+    if allergies:
+        d["allergies"]["liste"] = [
+            {
+                "substance": a.substance
+                + (" (intolérance)" if a.type == "intolerance" else "")
+                + (" (suspectée)" if a.certitude == "suspectee" else ""),
+                "reaction": a.reaction,
+                "severite": a.severite,
+            }
+            for a in allergies
+        ]
+        d["allergies"]["aucune_connue"] = schema.NON
+        src["allergies"] = "Dossier de soins"
+    elif AllergieStatut.objects.filter(usager=usager, aucune_connue=True).exists():
+        d["allergies"]["aucune_connue"] = schema.OUI
+        src["allergies"] = "Dossier de soins"
+
+    traitements = _traitements(usager, today)
+    if traitements:
+        d["traitements"]["liste"] = [
+            {
+                "medicament": t.medicament,
+                "dosage": t.dosage,
+                "voie": t.voie,
+                "posologie": t.posologie,
+                "si_besoin": (t.condition or "oui") if t.si_besoin else "",
+            }
+            for t in traitements
+        ]
+        dernier = max(
+            (t for t in traitements if t.date_prescription),
+            key=lambda t: t.date_prescription,
+            default=None,
+        )
+        if dernier is not None:
+            d["traitements"]["date_derniere_prescription"] = _d(dernier.date_prescription)
+            d["traitements"]["prescripteur"] = dernier.prescripteur
+        src["traitements"] = "Prescriptions en cours"
+    return d, src
+
+
+def _norm(text: Any) -> str:
+    """A name compared loosely: case, spacing and parenthesised qualifiers ignored."""
+    import re
+
+    return " ".join(re.sub(r"\([^)]*\)", " ", str(text or "")).casefold().split())
+
+
+def _connus(usager: Usager) -> dict[str, set[str]]:
+    """Names the record holds or held (inactive ones too): a DLU row naming one came from
+    the record, or was reported into it and later withdrawn there — not a hand entry."""
+    from dui.soins.models import Allergie, LigneMedicament
+
+    return {
+        "allergies": {
+            _norm(n)
+            for n in Allergie.objects.filter(usager=usager).values_list("substance", flat=True)
+        },
+        "traitements": {
+            _norm(n)
+            for n in LigneMedicament.objects.filter(usager=usager).values_list(
+                "medicament", flat=True
+            )
+        },
+    }
+
+
+def _relire(
+    old: dict[str, Any], dossier: dict[str, dict[str, Any]], connus: dict[str, set[str]]
+) -> dict[str, Any]:
+    """`old` with its record-owned fields replaced by the record's (`dossier`, from
+    lire_dossier). List rows of `old` the record does not know were typed by hand in an
+    earlier draft: they move to `donnees[A_REPORTER]`, shown flagged until the record
+    holds them, never dropped."""
+    new = dict(old)
+    a_reporter = {k: list(v) for k, v in (old.get(schema.A_REPORTER) or {}).items()}
+    for section in schema.SECTIONS_DOSSIER:
+        if section.code not in dossier:
+            continue
+        old_values = old.get(section.code) or {}
+        values = dict(old_values)
+        known = connus.get(section.code, set())
+        for champ in section.champs_dossier:
+            values[champ.code] = dossier[section.code][champ.code]
+            if champ.type != schema.LISTE:
+                continue
+            first = champ.colonnes[0].code
+            candidates = a_reporter.get(section.code, []) + list(old_values.get(champ.code) or [])
+            kept: list[dict[str, Any]] = []
+            for row in candidates:
+                if _norm(row.get(first)) in known or row in kept or not any(row.values()):
+                    continue
+                kept.append(row)
+            a_reporter[section.code] = kept
+        new[section.code] = values
+    a_reporter = {k: v for k, v in a_reporter.items() if v}
+    if a_reporter:
+        new[schema.A_REPORTER] = a_reporter
+    else:
+        new.pop(schema.A_REPORTER, None)
+    return new
+
+
 def _traitements(usager: Usager, today: datetime.date) -> list[Any]:
     """Current medication lines, once the soins app provides them (contract with "soins")."""
     try:
@@ -321,7 +402,10 @@ def _fusion(record: dict[str, Any], precedent: dict[str, Any]) -> dict[str, Any]
         result[code] = {}
         for champ in spec.champs:
             new_value = section.get(champ.code)
-            if champ.source and new_value not in ("", [], None):
+            if champ.dossier:
+                # Replaced by _relire, which first looks for rows typed by hand in them.
+                result[code][champ.code] = old.get(champ.code, new_value)
+            elif champ.source and new_value not in ("", [], None):
                 result[code][champ.code] = new_value
             else:
                 result[code][champ.code] = old.get(champ.code, new_value)
@@ -356,7 +440,9 @@ def demarrer(
         variante = variante_for(etab) if sejour or not precedent else precedent.variante
         donnees, sources = prefill(actor, usager, variante=variante, sejour=sejour, today=today)
         if precedent is not None:
-            donnees = _fusion(donnees, precedent.donnees)
+            fused = _fusion(donnees, precedent.donnees)
+            fused[schema.A_REPORTER] = precedent.donnees.get(schema.A_REPORTER)
+            donnees = _relire(fused, donnees, _connus(usager))
         donnees["_source"] = sources
         numero = (DLU.objects.filter(usager=usager).aggregate(n=Max("numero"))["n"] or 0) + 1
         try:
@@ -401,6 +487,18 @@ def _locked_draft(dlu: DLU, expected_version: int) -> DLU:
     return current
 
 
+def _garder_dossier(code: str, values: Any, current: dict[str, Any]) -> Any:
+    if not isinstance(values, dict):
+        return values
+    result = dict(values)
+    for champ in schema.SECTIONS_PAR_CODE[code].champs_dossier:
+        if champ.code in current:
+            result[champ.code] = current[champ.code]
+        else:
+            result.pop(champ.code, None)
+    return result
+
+
 def enregistrer(
     *,
     actor: Any,
@@ -415,15 +513,17 @@ def enregistrer(
     with transaction.atomic():
         ensure_writable(dlu.usager)
         current = _locked_draft(dlu, expected_version)
-        changed = [
-            code
+        # Record-owned fields are not the form's to change: they keep the draft's values.
+        incoming = {
+            code: _garder_dossier(code, donnees[code], current.donnees.get(code) or {})
             for code in schema.SECTIONS_PAR_CODE
-            if code in donnees and donnees[code] != current.donnees.get(code)
-        ]
+            if code in donnees
+        }
+        changed = [code for code, values in incoming.items() if values != current.donnees.get(code)]
         if not changed:
             return current
         merged = dict(current.donnees)
-        merged.update({code: donnees[code] for code in changed})
+        merged.update({code: incoming[code] for code in changed})
         current.donnees = merged
         current.version += 1
         current.modifie_par = actor
@@ -462,7 +562,13 @@ def actualiser(
             actor, current.usager, variante=current.variante, sejour=sejour, today=today
         )
         merged = _fusion(record, current.donnees)
-        changed = [code for code in merged if merged[code] != current.donnees.get(code)]
+        merged[schema.A_REPORTER] = current.donnees.get(schema.A_REPORTER)
+        merged = _relire(merged, record, _connus(current.usager))
+        changed = [
+            code
+            for code in {*merged, schema.A_REPORTER}
+            if merged.get(code) != current.donnees.get(code)
+        ]
         if not changed:
             return current
         current.donnees = {**merged, "_source": sources}
@@ -487,9 +593,19 @@ def actualiser(
 
 
 def valider(
-    *, actor: Any, dlu: DLU, expected_version: int, request: HttpRequest | None = None
+    *,
+    actor: Any,
+    dlu: DLU,
+    expected_version: int,
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
 ) -> DLU:
-    """Freeze the draft as the person's current DLU (médecin or IDE)."""
+    """Freeze the draft as the person's current DLU (médecin or IDE).
+
+    Allergies and current treatments are read again from the record at this moment: the
+    frozen version says what the record said when it was validated, whatever the draft
+    showed when it was last refreshed."""
+    today = today or timezone.localdate()
     if not access.may_validate(actor, dlu.usager):
         raise DLUError(
             "Seul un médecin ou un infirmier habilité aux données médicales peut valider le DLU."
@@ -497,6 +613,18 @@ def valider(
     with transaction.atomic():
         ensure_writable(dlu.usager)
         current = _locked_draft(dlu, expected_version)
+        dossier, sources = lire_dossier(current.usager, today)
+        relu = _relire(current.donnees, dossier, _connus(current.usager))
+        relu["_source"] = {
+            **{k: v for k, v in (current.donnees.get("_source") or {}).items() if k not in dossier},
+            **sources,
+        }
+        actualisees = sorted(
+            code
+            for code in {*dossier, schema.A_REPORTER}
+            if relu.get(code) != current.donnees.get(code)
+        )
+        current.donnees = relu
         current.statut = StatutDLU.VALIDE
         current.valide_le = timezone.now()
         current.valide_par = actor
@@ -504,14 +632,21 @@ def valider(
         from dui.dlu.pdf import dlu_pdf
 
         current.pdf.save("dlu.pdf", ContentFile(dlu_pdf(current)), save=False)
-        current.save(update_fields=["statut", "valide_le", "valide_par", "version", "pdf"])
+        current.save(
+            update_fields=["donnees", "statut", "valide_le", "valide_par", "version", "pdf"]
+        )
         audit.record(
             action=AuditAction.UPDATE,
             actor=actor,
             request=request,
             obj=current,
             usager=dlu.usager,
-            details={"numero": current.numero, "statut": StatutDLU.VALIDE.value},
+            details={
+                "numero": current.numero,
+                "statut": StatutDLU.VALIDE.value,
+                "relu_du_dossier": sorted(dossier),
+                "sections": actualisees,
+            },
         )
     return current
 

@@ -135,7 +135,10 @@ def modifier(request: HttpRequest, usager_id: int) -> HttpResponse:
         if not raw_version.isdigit():
             global_error = "Formulaire incomplet : rechargez la page."
         elif errors:
-            global_error = "Le DLU n'a pas été enregistré : corrigez les champs signalés."
+            global_error = errors.get(
+                forms.ERREUR_DOSSIER,
+                "Le DLU n'a pas été enregistré : corrigez les champs signalés.",
+            )
             donnees = {**brouillon.donnees, **parsed}
             version_affichee = int(raw_version)
         else:

@@ -163,20 +163,37 @@ def test_form_parse_rejects_bad_values():
     post = {
         "identite-date_naissance": "31/02/2020",
         "communication-agite": "peut-être",
-        "allergies-liste-0-substance": "Latex",
-        "allergies-liste-0-severite": "terrible",
-        "allergies-liste-1-substance": "",
+        "vaccinations-liste-0-vaccin": "Grippe",
+        "vaccinations-liste-0-date": "99/99/2020",
+        "vaccinations-liste-1-vaccin": "",
         "commentaires-texte": "x" * (schema.MAX_TEXTE_LONG + 1),
     }
     donnees, errors = forms.parse(post, "ehpad")
     assert set(errors) == {
         "identite-date_naissance",
         "communication-agite",
-        "allergies-liste-0-severite",
+        "vaccinations-liste-0-date",
         "commentaires-texte",
     }
-    assert donnees["allergies"]["liste"][0]["substance"] == "Latex"
-    assert len(donnees["allergies"]["liste"]) == 1  # the blank row is dropped
+    assert donnees["vaccinations"]["liste"][0]["vaccin"] == "Grippe"
+    assert len(donnees["vaccinations"]["liste"]) == 1  # the blank row is dropped
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "allergies-liste-0-substance",
+        "allergies-aucune_connue",
+        "traitements-liste-0-medicament",
+        "traitements-prescripteur",
+    ],
+)
+def test_form_parse_refuses_record_owned_fields(name):
+    donnees, errors = forms.parse({name: "oui", "commentaires-texte": "x"}, "ehpad")
+    assert errors == {forms.ERREUR_DOSSIER: forms.MESSAGE_DOSSIER}
+    assert "liste" not in donnees["allergies"] and "liste" not in donnees["traitements"]
+    # Empty inputs (a stale form's blank rows) are not an attempt.
+    assert forms.parse({name: "  "}, "ehpad")[1] == {}
 
 
 def test_form_parse_accepts_french_dates():

@@ -64,16 +64,15 @@ def test_prepare_edit_validate_through_views(login, medecin, usager):
             "version": dlu.version,
             "directives_anticipees-redigees": "oui",
             "directives_anticipees-lieu": "Bureau infirmier",
-            "allergies-liste-0-substance": "Latex",
-            "allergies-liste-0-severite": "severe",
+            "pathologies-liste-0-libelle": "Insuffisance cardiaque",
             "identite-nom_naissance": usager.nom_naissance,
         },
     )
     assert response.status_code == 302
     dlu.refresh_from_db()
     assert dlu.donnees["directives_anticipees"]["lieu"] == "Bureau infirmier"
-    assert dlu.donnees["allergies"]["liste"] == [
-        {"substance": "Latex", "reaction": "", "severite": "severe"}
+    assert dlu.donnees["pathologies"]["liste"] == [
+        {"libelle": "Insuffisance cardiaque", "commentaire": ""}
     ]
     response = client.post(reverse("dlu:valider", args=[usager.pk]), {"version": dlu.version})
     assert response.status_code == 302
