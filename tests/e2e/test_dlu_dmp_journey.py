@@ -151,13 +151,36 @@ def test_qualify_prepare_generate_send_and_read_back_the_dlu(
         page.click("main button:has-text('Préparer le DLU à partir du dossier')")
         page.wait_for_url(f"**{reverse('dlu:modifier', args=[usager.pk])}")
         assert_accessible(page)
-        page.fill("#id_allergies-liste-0-substance", "Pénicilline")
-        page.select_option("#id_allergies-liste-0-severite", "moderee")
+        # Allergies are not typed in the DLU: the draft links to the care file, where the
+        # allergy is recorded; "Reprendre les données du dossier" brings it in.
+        assert page.locator("#id_allergies-liste-0-substance").count() == 0
+        page.click("main a:has-text('Modifier les allergies dans le dossier de soins')")
+        page.wait_for_url(f"**{reverse('soins:dossier', args=[usager.pk])}")
+        page.click("main a:has-text('Ajouter une allergie ou intolérance')")
+        page.wait_for_url(f"**{reverse('soins:allergie_ajouter', args=[usager.pk])}")
+        page.fill("#id_substance", "Pénicilline")
+        page.select_option("#id_severite", "moderee")
+        page.click("main form button[type=submit]:has-text('Enregistrer')")
+        page.wait_for_url(f"**{reverse('soins:dossier', args=[usager.pk])}")
+        assert "Pénicilline" in page.inner_text(".alert.allergies")
+        page.goto(live_server.url + reverse("dlu:modifier", args=[usager.pk]))
+        page.click("main button:has-text('Reprendre les données du dossier')")
+        page.wait_for_url(f"**{reverse('dlu:modifier', args=[usager.pk])}")
+        assert "Pénicilline" in page.inner_text("main fieldset:has(legend:has-text('Allergies'))")
         page.click("main button:has-text('Enregistrer le brouillon')")
         page.wait_for_url(f"**{reverse('dlu:dlu', args=[usager.pk])}")
         page.click("main button:has-text('Valider la version 1')")
         page.wait_for_url(f"**{reverse('dlu:dlu', args=[usager.pk])}")
         assert "DLU version 1 validée" in page.inner_text("main")
+        # The validated DLU and the record banner say the same thing; no empty box.
+        assert "Pénicilline" in page.inner_text("main section[aria-labelledby='dlu-allergies']")
+        assert "Pénicilline" in page.inner_text(".alert.allergies")
+        assert (
+            page.eval_on_selector_all(
+                "main dl", "els => els.filter(e => !e.textContent.trim()).length"
+            )
+            == 0
+        )
         assert_accessible(page)
         page.screenshot(path=str(artifacts / "dlu-dmp-1-dlu-valide.png"), full_page=True)
 
