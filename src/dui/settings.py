@@ -276,6 +276,10 @@ _COLLECTED = ((STATIC_ROOT / "staticfiles.json").exists() or _COLLECTING) and (
     "PYTEST_VERSION" not in os.environ
 )
 WHITENOISE_USE_FINDERS = not _COLLECTED
+if "PYTEST_VERSION" in os.environ:
+    # Each test client builds its own middleware chain, and WhiteNoise would index every
+    # static file for each one (~50 ms × thousands of tests): look a file up when asked.
+    WHITENOISE_AUTOREFRESH = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
