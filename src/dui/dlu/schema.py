@@ -13,6 +13,10 @@ references: it is covered here by the EHPAD fields, the DLU-DOM handicap value s
 - OUI_NON: "oui", "non" or "" (unknown — never read "not filled" as "no");
 - LISTE: a list of dicts {column code: string}.
 `donnees["_source"]` lists, per section, where the pre-fill came from (for the screen).
+Fields marked `dossier` (allergies, current treatments) belong to the record: never typed
+in the DLU, re-read on "actualiser" and at validation. `donnees["_a_reporter"]` keeps the
+rows of those lists typed by hand in older drafts that the record does not hold (flagged
+on screen until they are recorded in the care file).
 
 Each field may carry the code the CDA level-3 body uses (`code`: (system, code)), so the
 CDA generator builds its entries from this file instead of re-listing them.
