@@ -281,6 +281,13 @@ class INSiSimulator(ThreadingHTTPServer):
         return f"{'https' if self.tls else 'http'}://{host}:{port}/lps"
 
     def start_in_thread(self) -> threading.Thread:
-        thread = threading.Thread(target=self.serve_forever, name="insi-simulator", daemon=True)
+        # A short poll so that shutdown() returns within 50 ms (the default waits up to
+        # 0.5 s, paid by every test that stops a simulator).
+        thread = threading.Thread(
+            target=self.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="insi-simulator",
+            daemon=True,
+        )
         thread.start()
         return thread
