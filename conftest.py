@@ -15,7 +15,9 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dui.comptes import policy
 from dui.comptes.middleware import RENEWED_KEY
+from dui.comptes.middleware import SESSION_KEY as ETABLISSEMENT_KEY
 from dui.comptes.models import Role
 from dui.comptes.tests.factories import AffectationFactory, UserFactory
 from dui.structures.tests.factories import EtablissementFactory, OrganismeFactory
@@ -66,9 +68,13 @@ def verify_session(client: Client, user) -> Client:
     client.force_login(user)
     session = client.session
     session["otp_device_id"] = device.persistent_id
-    # Just renewed, as after the login page: query counts do not depend on whether the
+    # As after the first page: renewed, current établissement chosen (a fresh instance, so
+    # that no cached rights stick to `user`). Query counts then do not depend on whether the
     # request under test is the first of the session.
     session[RENEWED_KEY] = int(timezone.now().timestamp())
+    ids = policy.etablissement_ids(type(user).objects.get(pk=user.pk))
+    if ids:
+        session[ETABLISSEMENT_KEY] = ids[0]
     session.save()
     return client
 
