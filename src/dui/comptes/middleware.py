@@ -93,10 +93,9 @@ class CurrentEtablissementMiddleware:
                 if chosen is not None:
                     request.session[SESSION_KEY] = chosen
             if chosen is not None:
-                from dui.structures.models import Etablissement
-
-                request.etablissement = Etablissement.objects.select_related(  # type: ignore[attr-defined]
-                    "organisme"
-                ).get(pk=chosen)
-                request.etablissement_id = chosen  # type: ignore[attr-defined]
+                # From the list the page shell shows in the switcher: one query for both.
+                current = next((e for e in policy.etablissements(user) if e.pk == chosen), None)
+                if current is not None:
+                    request.etablissement = current  # type: ignore[attr-defined]
+                    request.etablissement_id = chosen  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -71,7 +71,7 @@ def droits(user: Any) -> dict[int, Droits]:
 
 def forget(user: Any) -> None:
     """Drop cached rights (after a change of assignment within the same request)."""
-    for attr in ("_dui_droits",):
+    for attr in ("_dui_droits", "_dui_etablissements"):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -81,8 +81,17 @@ def etablissement_ids(user: Any) -> list[int]:
 
 
 def etablissements(user: Any) -> list[Etablissement]:
+    """The user's établissements (with their organisme), loaded once per request: the current
+    établissement middleware takes the current one from this list and the page shell shows it
+    in the switcher, so both share one query."""
     ids = etablissement_ids(user)
-    return list(Etablissement.objects.filter(id__in=ids).select_related("organisme"))
+    cached = getattr(user, "_dui_etablissements", None)
+    # Reloaded whenever the rights changed since (policy.forget drops both caches anyway).
+    if cached is None or {e.pk for e in cached} != set(ids):
+        cached = list(Etablissement.objects.filter(id__in=ids).select_related("organisme"))
+        if _is_authenticated(user):
+            user._dui_etablissements = cached
+    return list(cached)
 
 
 def _scope_ids(user: Any, perimetre: str) -> list[int]:
