@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from dui.accompagnement.models import transmission_categories
 from dui.comptes import policy
@@ -73,15 +74,23 @@ _NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
 ]
 
 
+@functools.lru_cache(maxsize=64)
+def _nav_url(url_name: str, script_prefix: str, urlconf: str | None) -> str:
+    # The entries take no argument: their URL only depends on the prefix and the URLconf, both
+    # in the key, so every page's shell does not reverse a dozen names again.
+    return reverse(url_name, urlconf=urlconf)
+
+
 def nav_items(request: HttpRequest, nav: dict[str, bool]) -> list[NavItem]:
     """The main navigation entries this user may use, the current one marked."""
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else ""
+    prefix, urlconf = get_script_prefix(), get_urlconf()
     items = []
     for flag, label, url_name, prefixes in _NAV:
         if nav.get(flag):
             current = bool(view_name) and view_name.startswith(prefixes)
-            items.append(NavItem(label, reverse(url_name), current))
+            items.append(NavItem(label, _nav_url(url_name, prefix, urlconf), current))
     return items
 
 

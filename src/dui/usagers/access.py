@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -52,11 +53,26 @@ RECORD_TABS = [
 RECORD_BANNERS: list[Any] = []
 
 
+@functools.lru_cache(maxsize=512)
+def _tab_urls(usager_pk: int, script_prefix: str, urlconf: str | None) -> dict[str, str]:
+    """Every tab's URL for one person (the prefix and URLconf they depend on are in the key):
+    a person's pages are opened in a row, and each reversed all the tabs again."""
+    from django.urls import NoReverseMatch, reverse
+
+    urls = {}
+    for name, _label, _categorie in RECORD_TABS:
+        try:
+            urls[name] = reverse(name, args=[usager_pk], urlconf=urlconf)
+        except NoReverseMatch:
+            continue  # a tab whose views are not there yet
+    return urls
+
+
 def record_context(
     request: HttpRequest, usager: Usager, *, tab: str, details: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """Journal the read of one tab of the record and build what record_base.html needs."""
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import get_script_prefix, get_urlconf
 
     from dui import audit
     from dui.audit.models import AuditAction
@@ -72,14 +88,11 @@ def record_context(
     )
     readable = policy.usager_categories(request.user, usager)
     tabs = []
+    urls = _tab_urls(usager.pk, get_script_prefix(), get_urlconf())
     for name, label, categorie in RECORD_TABS:
-        if categorie not in readable:
-            continue
-        try:
-            url = reverse(name, args=[usager.pk])
-        except NoReverseMatch:
-            continue  # a tab whose views are not there yet
-        tabs.append({"url": url, "label": label, "current": name == tab})
+        if categorie not in readable or name not in urls:
+            continue  # not readable, or a tab whose views are not there yet
+        tabs.append({"url": urls[name], "label": label, "current": name == tab})
     return {
         "usager": usager,
         "break_glass": break_glass,
