@@ -300,8 +300,8 @@ def test_the_cahier_de_liaison_flag_is_kept_and_shown(login, usager, collegue, e
 
 # Upper bounds of the SQL queries of one page, whatever the number of notes, readers and
 # persons (session, user, établissement, rights, person, journal entry included).
-TIMELINE_MAX_QUERIES = 25
-HANDOVER_MAX_QUERIES = 22
+TIMELINE_MAX_QUERIES = 24
+HANDOVER_MAX_QUERIES = 21
 
 
 def test_the_timeline_page_stays_within_its_query_budget(

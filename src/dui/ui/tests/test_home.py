@@ -88,7 +88,7 @@ def test_home_query_count_is_bounded(login, referent, etab, django_assert_max_nu
         client.get("/usagers/")
     # Shell and session (~10), then one or two per home block of an infirmier: persons,
     # identitovigilance, benefits, projets due, untraced doses, DLU to review.
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(23):
         response = client.get("/")
     assert response.status_code == 200
 
