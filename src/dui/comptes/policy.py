@@ -157,16 +157,18 @@ def _usager_etablissement_ids(user: Any, usager: Any) -> set[int]:
     reach: set[int] = set()
     etab_ids = _scope_ids(user, Role.Perimetre.ETABLISSEMENT)
     if etab_ids:
-        reach |= set(
-            PriseEnCharge.objects.filter(usager=usager, etablissement_id__in=etab_ids).values_list(
-                "etablissement_id", flat=True
-            )
+        # Stays and applications in one query (a UNION): every record page asks this.
+        stays = (
+            PriseEnCharge.objects.filter(usager=usager, etablissement_id__in=etab_ids)
+            .order_by()
+            .values_list("etablissement_id", flat=True)
         )
-        reach |= set(
-            Candidature.objects.filter(usager=usager, etablissement_id__in=etab_ids).values_list(
-                "etablissement_id", flat=True
-            )
+        applications = (
+            Candidature.objects.filter(usager=usager, etablissement_id__in=etab_ids)
+            .order_by()
+            .values_list("etablissement_id", flat=True)
         )
+        reach |= set(stays.union(applications))
     assigned_ids = _scope_ids(user, Role.Perimetre.ASSIGNES)
     if assigned_ids:
         reach |= set(
