@@ -255,7 +255,8 @@ def may_manage_identities(user: Any, organisme_id: int | None = None) -> bool:
         return False
     if organisme_id is None:
         return True
-    return Etablissement.objects.filter(id__in=ids, organisme_id=organisme_id).exists()
+    # The user's établissements are already loaded for this request (page shell).
+    return any(e.organisme_id == organisme_id for e in etablissements(user) if e.pk in ids)
 
 
 def may_break_glass(user: Any, usager: Any | None = None) -> bool:
@@ -264,11 +265,9 @@ def may_break_glass(user: Any, usager: Any | None = None) -> bool:
         return False
     if usager is None:
         return True
-    # Only within the user's own organisme gestionnaire.
-    return Etablissement.objects.filter(
-        id__in=[i for i, d in rights.items() if d.role.may_break_glass],
-        organisme_id=usager.organisme_id,
-    ).exists()
+    # Only within the user's own organisme gestionnaire (établissements loaded once per request).
+    ids = {i for i, d in rights.items() if d.role.may_break_glass}
+    return any(e.organisme_id == usager.organisme_id for e in etablissements(user) if e.pk in ids)
 
 
 def allows(user: Any, permission: str, obj: Any = None) -> bool:

@@ -300,7 +300,7 @@ def test_the_cahier_de_liaison_flag_is_kept_and_shown(login, usager, collegue, e
 
 # Upper bounds of the SQL queries of one page, whatever the number of notes, readers and
 # persons (session, user, établissement, rights, person, journal entry included).
-TIMELINE_MAX_QUERIES = 24
+TIMELINE_MAX_QUERIES = 23
 HANDOVER_MAX_QUERIES = 21
 
 
