@@ -21,10 +21,9 @@ import hashlib
 import logging
 import random
 import re
-import ssl
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from dui.interop.dmp import codes, soap
 from dui.interop.dmp import metadata as md
@@ -33,6 +32,7 @@ from dui.interop.dmp.errors import DUPLICATE, ErreurRegistre
 from dui.interop.dmp.vihf import VIHFInvalide, VIHFLu, verify_assertion
 from dui.interop.dmp.xml import NS, MalformedMessage
 from dui.interop.ins.matricule import cle
+from dui.interop.loopback import LoopbackServer
 
 logger = logging.getLogger("dui.interop.simulator")
 
@@ -399,8 +399,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, body, content_type)
 
 
-class DMPSimulator(ThreadingHTTPServer):
-    daemon_threads = True
+class DMPSimulator(LoopbackServer):
+    nom = "simulateur DMP"
 
     def __init__(
         self,
@@ -412,9 +412,7 @@ class DMPSimulator(ThreadingHTTPServer):
         client_ca: str = "",
         vihf_ca: str = "",
     ) -> None:
-        if address[0] not in {"127.0.0.1", "localhost", "::1"}:
-            raise ValueError("Le simulateur DMP n'écoute que sur la boucle locale.")
-        super().__init__(address, _Handler)
+        super().__init__(address, _Handler, certfile=certfile, keyfile=keyfile, client_ca=client_ca)
         self.registre = registre if registre is not None else Registre()
         self.disponible = True
         # Fault injection (benchmarks, tests): share of requests answered 503 before being
@@ -427,14 +425,6 @@ class DMPSimulator(ThreadingHTTPServer):
         self.vihf_ca = vihf_ca or client_ca
         if not self.vihf_ca:
             raise ValueError("Le simulateur DMP vérifie le VIHF : indiquez l'AC de confiance.")
-        self.tls = bool(certfile)
-        if certfile:
-            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            context.load_cert_chain(certfile, keyfile or None)
-            if client_ca:
-                context.verify_mode = ssl.CERT_REQUIRED
-                context.load_verify_locations(client_ca)
-            self.socket = context.wrap_socket(self.socket, server_side=True)
 
     def panne(self, moment: str) -> bool:
         rate = self.taux_panne_avant if moment == "avant" else self.taux_panne_apres
@@ -444,26 +434,9 @@ class DMPSimulator(ThreadingHTTPServer):
             return self._rng.random() < rate
 
     @property
-    def base_url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"{'https' if self.tls else 'http'}://{host!s}:{port}"
-
-    @property
     def repository_url(self) -> str:
         return f"{self.base_url}/repository"
 
     @property
     def registry_url(self) -> str:
         return f"{self.base_url}/registry"
-
-    def start_in_thread(self) -> threading.Thread:
-        # A short poll so that shutdown() returns within 50 ms (the default waits up to
-        # 0.5 s, paid by every test that stops a simulator).
-        thread = threading.Thread(
-            target=self.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="dmp-simulator",
-            daemon=True,
-        )
-        thread.start()
-        return thread

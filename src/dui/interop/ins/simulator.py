@@ -12,11 +12,9 @@ import csv
 import datetime
 import logging
 import re
-import ssl
-import threading
 import unicodedata
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from django.conf import settings
@@ -33,6 +31,7 @@ from dui.interop.ins.schemas import (
     TraitsINS,
     TraitsRecherche,
 )
+from dui.interop.loopback import LoopbackServer
 
 logger = logging.getLogger("dui.interop.simulator")
 
@@ -248,8 +247,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, soap.build_response(self.server.register.answer(criteria)))
 
 
-class INSiSimulator(ThreadingHTTPServer):
-    daemon_threads = True
+class INSiSimulator(LoopbackServer):
+    nom = "simulateur INSi"
 
     def __init__(
         self,
@@ -260,34 +259,10 @@ class INSiSimulator(ThreadingHTTPServer):
         keyfile: str = "",
         client_ca: str = "",
     ) -> None:
-        if address[0] not in {"127.0.0.1", "localhost", "::1"}:
-            raise ValueError("Le simulateur INSi n'écoute que sur la boucle locale.")
-        super().__init__(address, _Handler)
+        super().__init__(address, _Handler, certfile=certfile, keyfile=keyfile, client_ca=client_ca)
         self.register = register or Register.default()
         self.requests: list[bytes] = []
-        self.tls = bool(certfile)
-        if certfile:
-            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            context.load_cert_chain(certfile, keyfile or None)
-            if client_ca:
-                # Mutual TLS, as the real teleservice with a structure certificate.
-                context.verify_mode = ssl.CERT_REQUIRED
-                context.load_verify_locations(client_ca)
-            self.socket = context.wrap_socket(self.socket, server_side=True)
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"{'https' if self.tls else 'http'}://{host}:{port}/lps"
-
-    def start_in_thread(self) -> threading.Thread:
-        # A short poll so that shutdown() returns within 50 ms (the default waits up to
-        # 0.5 s, paid by every test that stops a simulator).
-        thread = threading.Thread(
-            target=self.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="insi-simulator",
-            daemon=True,
-        )
-        thread.start()
-        return thread
+        return f"{self.base_url}/lps"
