@@ -8,6 +8,7 @@ ends is "non tracée" (and one given after the end is "donné en retard").
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -55,7 +56,10 @@ def fin_de_creneau(jour: datetime.date, creneau: Creneau, tz: Any) -> datetime.d
     return naive.replace(tzinfo=tz)
 
 
+@functools.lru_cache(maxsize=512)
 def parse_heure(value: str) -> datetime.time | None:
+    """"HH:MM" as a time (None if not one); cached: a round parses the same few hours
+    hundreds of times per page."""
     try:
         return datetime.datetime.strptime(value, "%H:%M").time()
     except (TypeError, ValueError):

@@ -140,6 +140,23 @@ def test_not_given_needs_a_reason_and_is_shown(usager, referent, login):
     assert "Non donné : refus" in html and "Refus ce matin" in html
 
 
+def test_what_people_typed_is_escaped_in_the_round(usager, referent, login):
+    ligne = _ligne(
+        usager, referent, medicament='<img src=x onerror="alert(1)">', instructions="<b>écrasé</b>"
+    )
+    _ligne(usager, referent, medicament="Bisoprolol")
+    client = login(referent)
+    client.post(
+        reverse("soins:dose_tracer"),
+        _post(ligne, statut="non_donne", motif="refus", commentaire='"><script>x</script>'),
+    )
+    html = client.get(reverse("soins:tournee")).content.decode()
+    assert "<img src=x" not in html and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert "<b>écrasé</b>" not in html and "&lt;b&gt;écrasé&lt;/b&gt;" in html
+    assert "<script>x</script>" not in html and "&quot;&gt;&lt;script&gt;x&lt;/script&gt;" in html
+    assert "Non donné : refus" in html
+
+
 def test_correction_supersedes_and_keeps_the_first(usager, referent, collegue, login):
     ligne = _ligne(usager, referent)
     login(referent).post(reverse("soins:dose_tracer"), _post(ligne, statut="donne"))
