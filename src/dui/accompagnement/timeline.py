@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from dui.accompagnement.models import LectureTransmission, Transmission, transmission_categories
@@ -21,12 +21,29 @@ PAGE_SIZE = 30
 
 
 def _with_related(qs: QuerySet[Transmission], *, person: bool = True) -> QuerySet[Transmission]:
-    """What a card shows: author, the corrected note's date, readers; the person's name only
-    on the établissement lists (on the person's own tab it is known)."""
-    related = ["auteur", "corrige", *(["usager"] if person else [])]
-    return qs.select_related(*related).prefetch_related(
-        Prefetch("lectures", queryset=LectureTransmission.objects.select_related("lecteur"))
-    )
+    """What a card shows: author and the corrected note's date; the person's name only on
+    the établissement lists (on the person's own tab it is known). Readers are fetched by
+    `with_lectures`, for the urgent notes of the page only."""
+    related = ["auteur", *(["usager"] if person else [])]
+    return qs.select_related(*related).annotate(corrige_cree_le=F("corrige__cree_le"))
+
+
+def with_lectures(transmissions: list[Transmission], user: Any) -> None:
+    """Set `lecteurs` (acknowledgements, oldest first) and `lue_par_moi` on each note; only
+    urgent notes are acknowledged, so a page without one costs no query."""
+    urgent = [t.pk for t in transmissions if t.is_urgent]
+    by_note: dict[int, list[LectureTransmission]] = {}
+    if urgent:
+        lectures = (
+            LectureTransmission.objects.filter(transmission_id__in=urgent)
+            .select_related("lecteur")
+            .order_by("lu_le", "pk")
+        )
+        for lu in lectures:
+            by_note.setdefault(lu.transmission_id, []).append(lu)
+    for t in transmissions:
+        t.lecteurs = by_note.get(t.pk, [])  # type: ignore[attr-defined]
+        t.lue_par_moi = any(lu.lecteur_id == user.pk for lu in t.lecteurs)  # type: ignore[attr-defined]
 
 
 def categories_for_usager(user: Any, usager: Usager) -> list[str]:

@@ -120,6 +120,37 @@ def test_a_correction_is_a_new_transmission_and_keeps_the_original(usager, colle
     assert entry.reason == "Erreur de saisie" and entry.details["corrige"] == original.pk
 
 
+def test_the_card_of_a_correction_links_the_corrected_note_and_its_actions(
+    login, usager, collegue, etab
+):
+    original = make_transmission(usager, collegue, etab, texte="Tension 18/9")
+    correction = services.transmission_correct(
+        actor=collegue, transmission=original, motif="Erreur de saisie", type="libre",
+        texte="Tension 13/8",
+    )  # fmt: skip
+    page = login(collegue).get(reverse("accompagnement:transmissions", args=[usager.pk]))
+    html = page.content.decode()
+    when = timezone.localtime(original.cree_le).strftime("%d/%m/%Y %H:%M")
+    assert f"correction de la transmission du {when} (motif : Erreur de saisie)" in html
+    # Only the correction may still be corrected or shared; the original is marked corrected.
+    for name in ("transmission_correct", "transmission_partager"):
+        assert reverse(f"accompagnement:{name}", args=[usager.pk, correction.pk]) in html
+        assert reverse(f"accompagnement:{name}", args=[usager.pk, original.pk]) not in html
+
+
+def test_a_page_without_an_urgent_note_does_not_look_for_readers(login, usager, collegue, etab):
+    make_transmission(usager, collegue, etab)
+    client = login(collegue)
+    url = reverse("accompagnement:transmissions", args=[usager.pk])
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    assert not [q for q in ctx.captured_queries if "lecturetransmission" in q["sql"]]
+    make_transmission(usager, collegue, etab, is_urgent=True)
+    with CaptureQueriesContext(connection) as ctx:
+        assert "personne pour l'instant" in client.get(url).content.decode()
+    assert len([q for q in ctx.captured_queries if "lecturetransmission" in q["sql"]]) == 1
+
+
 def test_a_correction_needs_a_reason(usager, collegue, etab):
     original = make_transmission(usager, collegue, etab)
     with pytest.raises(services.TransmissionError, match="motif"):
