@@ -58,7 +58,7 @@ def fin_de_creneau(jour: datetime.date, creneau: Creneau, tz: Any) -> datetime.d
 
 @functools.lru_cache(maxsize=512)
 def parse_heure(value: str) -> datetime.time | None:
-    """"HH:MM" as a time (None if not one); cached: a round parses the same few hours
+    """A time from "HH:MM" (None if not one); cached: a round parses the same few hours
     hundreds of times per page."""
     try:
         return datetime.datetime.strptime(value, "%H:%M").time()
