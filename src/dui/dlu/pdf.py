@@ -11,6 +11,7 @@ The functions do not journal: the views journal each print (AuditAction.PRINT).
 from __future__ import annotations
 
 import datetime
+import math
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -49,6 +50,10 @@ def _document(template: str, context: dict[str, Any]) -> Any:
     return ui_pdf.render(html, stylesheets=(PRINT_CSS,))
 
 
+def _pdf(template: str, context: dict[str, Any]) -> bytes:
+    return ui_pdf.render_pdf(render_to_string(template, context), stylesheets=(PRINT_CSS,))
+
+
 # Free texts of the secondary sections are cut in print beyond this length (the screen and
 # the exported document keep them whole): the DLU must stay readable in a minute.
 LIMITE_TEXTE = 350
@@ -60,7 +65,47 @@ def _court(value: str, limite: int | None) -> str:
     return value[:limite].rsplit(" ", 1)[0] + " […] (suite dans le DLU en ligne)"
 
 
-def _section(donnees: dict[str, Any], code: str, limite: int | None = None) -> dict[str, Any]:
+# About how many characters of the print font fit across a table in a half-page column and
+# across the page (A4, 10 mm margins, 7.5 pt, cell padding deducted).
+CARACTERES_COLONNE = 55
+CARACTERES_PAGE = 115
+
+
+def _par_cinq(value: float) -> int:
+    return max(5, math.ceil(value / 5) * 5)
+
+
+def largeurs(colonnes: list[str], rows: list[list[str]], caracteres: int = 55) -> list[int]:
+    """Column widths in percent (multiples of 5 summing to 100) from what the columns hold,
+    for a table about `caracteres` characters wide: each column at least as wide as its
+    longest word, the rest shared by the length of the contents. The print lays tables out
+    with fixed widths, since WeasyPrint's automatic table layout measures every cell twice
+    (a fifth of the DLU's time, bench/dlu_bench.py)."""
+    textes = [[label, *(row[i] for row in rows)] for i, label in enumerate(colonnes)]
+    minimums = [
+        _par_cinq(100 * (max(len(m) for t in col for m in t.split() or [""]) + 1) / caracteres)
+        for col in textes
+    ]
+    poids = [min(40, max(4, *(len(t) for t in col))) for col in textes]
+    parts = [
+        max(m, _par_cinq(100 * p / sum(poids) - 2.5)) for m, p in zip(minimums, poids, strict=True)
+    ]
+    while sum(parts) > 100:  # take from the widest column that can give, else the widest
+        givers = [i for i, (w, m) in enumerate(zip(parts, minimums, strict=True)) if w - 5 >= m]
+        widest = max(givers or range(len(parts)), key=lambda i: parts[i])
+        if parts[widest] <= 5:
+            break
+        parts[widest] -= 5
+    parts[parts.index(max(parts))] += 100 - sum(parts)
+    return parts
+
+
+def _section(
+    donnees: dict[str, Any],
+    code: str,
+    limite: int | None = None,
+    caracteres: int = CARACTERES_COLONNE,
+) -> dict[str, Any]:
     section = schema.SECTIONS_PAR_CODE[code]
     values = donnees.get(code) or {}
     champs: list[dict[str, Any]] = []
@@ -69,11 +114,14 @@ def _section(donnees: dict[str, Any], code: str, limite: int | None = None) -> d
         if value in ("", None, []):
             continue
         if champ.type == schema.LISTE:
+            colonnes = [c.libelle for c in champ.colonnes]
+            rows = [[texte(c, r.get(c.code, "")) for c in champ.colonnes] for r in value]
             champs.append(
                 {
                     "label": champ.libelle,
-                    "colonnes": [c.libelle for c in champ.colonnes],
-                    "rows": [[texte(c, r.get(c.code, "")) for c in champ.colonnes] for r in value],
+                    "colonnes": colonnes,
+                    "largeurs": largeurs(colonnes, rows, caracteres),
+                    "rows": rows,
                 }
             )
         else:
@@ -121,7 +169,9 @@ def contexte(dlu_or_donnees: DLU | dict[str, Any], variante: str | None = None) 
         and not allergies.get("liste"),
         "allergies_inconnues": not allergies.get("liste")
         and allergies.get("aucune_connue") != schema.OUI,
-        "premieres": [_section(donnees, c) for c in PREMIERES if c != "allergies"],
+        "premieres": [
+            _section(donnees, c, caracteres=CARACTERES_PAGE) for c in PREMIERES if c != "allergies"
+        ],
         "allergies": _section(donnees, "allergies"),
         "etat": _presents(donnees),
         "contacts": [s for c in CONTACTS if (s := _section(donnees, c))["champs"]],
@@ -136,34 +186,41 @@ def contexte(dlu_or_donnees: DLU | dict[str, Any], variante: str | None = None) 
 
 def dlu_pdf(dlu: DLU) -> bytes:
     """The 1–2 page DLU of one version (a draft prints marked "non validé")."""
-    return ui_pdf.write(render_dlu(dlu))
+    return _pdf("dlu/dlu_print.html", _dlu_context(dlu))
 
 
 def render_dlu(dlu: DLU) -> Any:
     """The DLU laid out (WeasyPrint document), e.g. to count its pages."""
-    return _document(
-        "dlu/dlu_print.html",
-        {
-            "dlu": dlu,
-            "d": contexte(dlu),
-            "printed_at": timezone.localtime(),
-            "variante": dlu.variante,
-        },
-    )
+    return _document("dlu/dlu_print.html", _dlu_context(dlu))
+
+
+def _dlu_context(dlu: DLU) -> dict[str, Any]:
+    return {
+        "dlu": dlu,
+        "d": contexte(dlu),
+        "printed_at": timezone.localtime(),
+        "variante": dlu.variante,
+    }
 
 
 def fiche_transfert_pdf(
     usager: Any, user: Any, *, motif: str = "", now: datetime.datetime | None = None
 ) -> bytes:
     """The fiche de liaison d'urgence for a transfer to the emergency department (PDF)."""
-    document = render_fiche_transfert(usager, user, motif=motif, now=now)
-    return ui_pdf.write(document)
+    return _pdf("dlu/transfert_print.html", _transfert_context(usager, user, motif, now))
 
 
 def render_fiche_transfert(
     usager: Any, user: Any, *, motif: str = "", now: datetime.datetime | None = None
 ) -> Any:
-    """The fiche de transfert laid out (WeasyPrint document).
+    """The fiche de transfert laid out (WeasyPrint document)."""
+    return _document("dlu/transfert_print.html", _transfert_context(usager, user, motif, now))
+
+
+def _transfert_context(
+    usager: Any, user: Any, motif: str, now: datetime.datetime | None
+) -> dict[str, Any]:
+    """What the fiche de transfert prints.
 
     Page 1: transfer (date/time, reason, who to call, latest measures read now from the
     record, allergies, boxes to fill by hand); then the current validated DLU. Without a
@@ -195,16 +252,13 @@ def render_fiche_transfert(
         }
         for m in sorted(dernieres.values(), key=lambda m: m.get_type_display())
     ]
-    return _document(
-        "dlu/transfert_print.html",
-        {
-            "dlu": dlu,
-            "d": contexte(donnees, variante),
-            "variante": variante,
-            "motif": motif,
-            "constantes": constantes,
-            "now": now,
-            "printed_at": now,
-            "auteur": user,
-        },
-    )
+    return {
+        "dlu": dlu,
+        "d": contexte(donnees, variante),
+        "variante": variante,
+        "motif": motif,
+        "constantes": constantes,
+        "now": now,
+        "printed_at": now,
+        "auteur": user,
+    }

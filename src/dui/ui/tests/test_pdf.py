@@ -65,3 +65,51 @@ def test_pdf_variant():
     assert pdf.render_pdf(html).startswith(b"%PDF")
     assert niveau_pdfa(pdf.render_pdf(html)) == ""
     assert niveau_pdfa(pdf.render_pdf(html, pdf_variant="pdf/a-3b")) == "3B"
+
+
+def test_the_collector_is_paused_during_a_document_and_enabled_after():
+    import gc
+
+    seen = []
+    gc.callbacks.append(lambda phase, info: seen.append(phase))
+    try:
+        assert gc.isenabled()
+        document = pdf.render("<p>" + "Texte " * 2000 + "</p>")
+        assert gc.isenabled() and pdf.write(document).startswith(b"%PDF")
+        assert pdf.render_pdf("<p>Autre</p>").startswith(b"%PDF")
+        assert gc.isenabled()
+    finally:
+        gc.callbacks.pop()
+    # One young-generation collection after each document, none while laying it out.
+    assert 1 <= seen.count("start") <= 5  # unpaused: dozens for this text
+
+
+def test_a_collector_paused_by_the_caller_stays_paused():
+    import gc
+
+    gc.disable()
+    try:
+        assert pdf.render_pdf("<p>Texte</p>").startswith(b"%PDF")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_concurrent_documents_leave_the_collector_enabled():
+    import gc
+
+    errors = []
+
+    def work():
+        try:
+            for _ in range(3):
+                pdf.render_pdf("<p>" + "Texte " * 300 + "</p>")
+        except Exception as exc:  # noqa: BLE001 — reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and gc.isenabled()
