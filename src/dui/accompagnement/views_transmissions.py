@@ -33,6 +33,7 @@ from dui.accompagnement.models import (
 from dui.audit.models import AuditAction
 from dui.comptes import policy
 from dui.structures.models import Etablissement, Unite
+from dui.ui.liens import lien
 from dui.usagers.access import record_context, usager_get_for
 from dui.usagers.identite import IdentiteError
 from dui.usagers.models import PriseEnCharge, Usager
@@ -41,32 +42,21 @@ TAB = "accompagnement:transmissions"
 CATEGORIE_LIBELLES = dict(CategorieTransmission.choices)
 
 
-_SENTINELS = (987654321, 876543210)
-
-
-def _url_maker(name: str) -> Any:
-    """`reverse(name, args=[usager_id, pk])` for many notes at the cost of one reverse (a
-    page has up to a hundred links to its notes)."""
-    head, rest = reverse(name, args=_SENTINELS).split(str(_SENTINELS[0]), 1)
-    middle, tail = rest.split(str(_SENTINELS[1]), 1)
-    return lambda usager_id, pk: f"{head}{usager_id}{middle}{pk}{tail}"
-
-
 def _page(request: HttpRequest, qs: QuerySet[Transmission]) -> Page:
     """One page of transmissions, each knowing whether the user already acknowledged it,
     and the links of its card."""
     page = Paginator(qs, timeline.PAGE_SIZE).get_page(request.GET.get("page"))
     timeline.with_lectures(list(page.object_list), request.user)
     lu, corriger, partager = (
-        _url_maker(f"accompagnement:{name}")
+        lien(f"accompagnement:{name}", 2)
         for name in ("transmission_lu", "transmission_correct", "transmission_partager")
     )
-    personne = reverse(TAB, args=[_SENTINELS[0]]).split(str(_SENTINELS[0]), 1)
+    personne = lien(TAB)
     for t in page.object_list:
         t.url_lu = lu(t.usager_id, t.pk)  # type: ignore[attr-defined]
         t.url_corriger = corriger(t.usager_id, t.pk)  # type: ignore[attr-defined]
         t.url_partager = partager(t.usager_id, t.pk)  # type: ignore[attr-defined]
-        t.url_personne = f"{personne[0]}{t.usager_id}{personne[1]}"  # type: ignore[attr-defined]
+        t.url_personne = personne(t.usager_id)  # type: ignore[attr-defined]
         # get_categorie_display rebuilds the choices dict on every call (30 times a page).
         t.categorie_libelle = CATEGORIE_LIBELLES[t.categorie]  # type: ignore[attr-defined]
     return page

@@ -30,6 +30,7 @@ from dui.soins.models import Administration, LigneMedicament, MotifNonDonne
 from dui.soins.services import SoinsError
 from dui.soins.tournee_html import doses_html
 from dui.structures.models import Etablissement, Unite
+from dui.ui.liens import lien
 from dui.usagers.identite import IdentiteError
 
 
@@ -79,7 +80,9 @@ def _round_context(
     url_tracer = f"{reverse('soins:dose_tracer')}?{query}"
     url_formulaire = reverse("soins:dose_formulaire")
     csrf = get_token(request)
+    traitements = lien("soins:traitements")
     for row in rows:
+        row.url = traitements(row.usager.pk)  # type: ignore[attr-defined]
         row.doses_html = doses_html(  # type: ignore[attr-defined]
             row,
             may_write=may_write,
