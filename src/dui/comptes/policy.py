@@ -204,19 +204,56 @@ def may_list_usagers(user: Any, etablissement: Etablissement | None) -> bool:
     return bool(d and Categorie.ADMINISTRATIF in d.lecture)
 
 
-def usager_categories(user: Any, usager: Any, *, write: bool = False) -> set[str]:
-    """Data categories of this person the user may read (or write)."""
+def _droits_aupres(user: Any, usager: Any) -> list[Droits]:
+    """The user's rights in the établissements through which they reach this person;
+    break-glass grants the user's own habilitations, wherever they come from."""
     rights = droits(user)
     reach = _usager_etablissement_ids(user, usager)
     if not reach and break_glass_active(user, usager):
-        # Break-glass grants the user's own habilitations, wherever they come from.
         reach = set(rights)
+    return [rights[e] for e in sorted(reach) if e in rights]
+
+
+def usager_categories(user: Any, usager: Any, *, write: bool = False) -> set[str]:
+    """Data categories of this person the user may read (or write)."""
     result: set[str] = set()
-    for etab_id in reach:
-        d = rights.get(etab_id)
-        if d:
-            result |= d.ecriture if write else d.lecture
+    for d in _droits_aupres(user, usager):
+        result |= d.ecriture if write else d.lecture
     return result
+
+
+def usager_roles(user: Any, usager: Any) -> list[Role]:
+    """The user's roles with this person (e.g. to state who signed as what)."""
+    return [d.role for d in _droits_aupres(user, usager)]
+
+
+def is_sante_for(user: Any, usager: Any, *, reading: str | None = None) -> bool:
+    """Whether the user reaches this person as a health professional (Role.is_sante), in a
+    role that also reads the category `reading` when given."""
+    return any(
+        d.role.is_sante and (reading is None or reading in d.lecture)
+        for d in _droits_aupres(user, usager)
+    )
+
+
+def may_print_dlu(user: Any, usager: Any) -> bool:
+    """The DLU and the fiche de transfert leave the établissement with the person, medical
+    data included: printed by a health professional who reads the person's soins data in
+    that role (the night nurse or aide-soignant who calls the SAMU), not by the direction,
+    a chef de service or home-care workers without a health role."""
+    return is_sante_for(user, usager, reading=Categorie.SOINS)
+
+
+def may_set_seuils(user: Any, etablissement: Etablissement | None) -> bool:
+    """Vital-sign thresholds are a clinical setting of the whole établissement: set by its
+    administrators or by its health professionals who write soins data (médecin, IDE,
+    soignants, paramédicaux)."""
+    if etablissement is None:
+        return False
+    if may_administer(user, etablissement):
+        return True
+    d = droits(user).get(etablissement.pk)
+    return bool(d and d.role.is_sante and Categorie.SOINS in d.ecriture)
 
 
 def may_view_usager(user: Any, usager: Any) -> bool:
@@ -274,8 +311,9 @@ def allows(user: Any, permission: str, obj: Any = None) -> bool:
     """Answer "may `user` do `permission` on `obj`?" for every view and API.
 
     Permissions: etablissement.view, etablissement.admin, comptes.admin, journal.view,
-    usagers.list (obj: établissement), usager.view, usager.<categorie>.read,
-    usager.<categorie>.write, break_glass, identitovigilance (obj: organisme gestionnaire).
+    usagers.list, soins.seuils (obj: établissement), usager.view, usager.<categorie>.read,
+    usager.<categorie>.write, usager.sante (reached as a health professional), dlu.print,
+    break_glass, identitovigilance (obj: organisme gestionnaire).
     """
     if not _is_authenticated(user):
         return False
@@ -293,6 +331,12 @@ def allows(user: Any, permission: str, obj: Any = None) -> bool:
         return may_list_usagers(user, obj)
     if permission == "usager.view":
         return may_view_usager(user, obj)
+    if permission == "usager.sante":
+        return is_sante_for(user, obj)
+    if permission == "dlu.print":
+        return Categorie.SOINS in usager_categories(user, obj) and may_print_dlu(user, obj)
+    if permission == "soins.seuils":
+        return may_set_seuils(user, obj)
     if permission.startswith("usager."):
         _, categorie, mode = permission.split(".")
         if categorie not in Categorie.values or mode not in {"read", "write"}:

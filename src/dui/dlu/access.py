@@ -9,10 +9,11 @@
   who manages it. Pre-filling the antécédents also needs "usager.medical.read": a draft
   started by a soignant carries no medical history it could not read itself.
 - Print the DLU or the fiche de transfert (a document with medical data that leaves the
-  établissement with the person): a health professional ("professionnel de santé" role)
-  who reads soins data of the person. That is the night aide-soignant or nurse who calls
-  the SAMU and hands the sheet over; it excludes direction, chef de service and home-care
-  workers without health role, who have no reason to carry medical data out.
+  établissement with the person): the policy's "dlu.print" — a health professional
+  ("professionnel de santé" role) who reads soins data of the person in that role. That
+  is the night aide-soignant or nurse who calls the SAMU and hands the sheet over; it
+  excludes direction, chef de service and home-care workers without health role, who have
+  no reason to carry medical data out.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from __future__ import annotations
 from typing import Any
 
 from dui.comptes import policy
-from dui.comptes.models import Categorie, Role
 
 
 def may_read(user: Any, usager: Any) -> bool:
@@ -40,27 +40,4 @@ def may_read_medical(user: Any, usager: Any) -> bool:
 
 
 def may_print(user: Any, usager: Any) -> bool:
-    if not may_read(user, usager):
-        return False
-    from dui.usagers.models import MembreEquipe, PriseEnCharge
-
-    sante = {
-        etab_id: d
-        for etab_id, d in policy.droits(user).items()
-        if d.role.is_sante and Categorie.SOINS in d.lecture
-    }
-    if not sante:
-        return False
-    if policy.is_break_glass_access(user, usager):
-        # Break-glass grants the user's own habilitations (as policy.usager_categories).
-        return True
-    # Reached through a health role, the same way the policy scopes persons: staff by a
-    # stay in their établissement, home-care roles by team membership.
-    par_etab = [i for i, d in sante.items() if d.role.perimetre == Role.Perimetre.ETABLISSEMENT]
-    assignes = [i for i, d in sante.items() if d.role.perimetre == Role.Perimetre.ASSIGNES]
-    return (
-        PriseEnCharge.objects.filter(usager=usager, etablissement_id__in=par_etab).exists()
-        or MembreEquipe.objects.filter(
-            MembreEquipe.active_q(), usager=usager, user=user, etablissement_id__in=assignes
-        ).exists()
-    )
+    return policy.allows(user, "dlu.print", usager)

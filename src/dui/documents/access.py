@@ -28,23 +28,12 @@ MEDICAL = "medical"
 
 def roles_aupres(user: Any, usager: Usager) -> list[Any]:
     """The user's roles in the établissements through which they reach this person."""
-    rights = policy.droits(user)
-    # policy's own notion of "through which établissements the user reaches the person",
-    # break-glass included (it then grants the user's own habilitations).
-    reach = policy._usager_etablissement_ids(user, usager)
-    if not reach and policy.break_glass_active(user, usager):
-        reach = set(rights)
-    return [rights[e].role for e in sorted(reach) if e in rights]
+    return policy.usager_roles(user, usager)
 
 
 def est_sante(user: Any, usager: Usager) -> bool:
-    """Whether the user reaches this person through a health role (cached per request)."""
-    cache = getattr(user, "_dui_documents_sante", None)
-    if cache is None:
-        cache = user._dui_documents_sante = {}
-    if usager.pk not in cache:
-        cache[usager.pk] = any(role.is_sante for role in roles_aupres(user, usager))
-    return bool(cache[usager.pk])
+    """Whether the user reaches this person through a health role."""
+    return policy.allows(user, "usager.sante", usager)
 
 
 def lisibles_q(user: Any, usager: Usager) -> Q:

@@ -4,8 +4,8 @@ vaccinations), whose entries are never deleted but deactivated with a reason.
 
 Each service runs in one transaction, checks that the record may still change first
 (`ensure_writable`) and journals the change inside that transaction. Views authorize the
-reading and writing of soins data through the policy; the threshold rule lives here
-(`may_set_seuils`) because it is not a category right.
+reading and writing of soins data through the policy, thresholds through its
+"soins.seuils" permission (not a category right).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from django.utils import timezone
 from dui import audit
 from dui.audit.models import AuditAction
 from dui.comptes import policy
-from dui.comptes.models import Categorie
 from dui.soins.constantes import SPECS, check_valeur
 from dui.soins.models import (
     Allergie,
@@ -158,18 +157,7 @@ def mesure_correct(
 
 
 def may_set_seuils(user: Any, etablissement: Etablissement | None) -> bool:
-    """Thresholds of an établissement are set by its administrators, or by its health
-    professionals who write soins data (médecin, IDE, soignants, paramédicaux).
-
-    Thresholds are a clinical setting (the médecin coordonnateur or IDEC decides them), and
-    an établissement-wide one (its administrator configures the établissement): both may.
-    """
-    if etablissement is None:
-        return False
-    if policy.may_administer(user, etablissement):
-        return True
-    d = policy.droits(user).get(etablissement.pk)
-    return bool(d and d.role.is_sante and Categorie.SOINS in d.ecriture)
+    return policy.allows(user, "soins.seuils", etablissement)
 
 
 def seuils_set(

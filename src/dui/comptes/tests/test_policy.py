@@ -133,3 +133,60 @@ def test_identitovigilance_referents_are_the_flagged_roles_of_the_organisme(orga
     assert policy.allows(accueil, "identitovigilance", organisme)
     assert not policy.allows(accueil, "identitovigilance", OrganismeFactory())
     assert not policy.allows(soignant, "identitovigilance", organisme)
+
+
+def test_dlu_print_is_for_health_professionals_reaching_the_person(organisme, etab, usager):
+    assert policy.allows(make_pro(etab, "soignant"), "dlu.print", usager)
+    assert policy.allows(make_pro(etab, "infirmier"), "dlu.print", usager)
+    for role in ("direction", "chef_service", "educatif", "accueil"):
+        assert not policy.allows(make_pro(etab, role), "dlu.print", usager), role
+    # A health professional elsewhere in the organisme does not reach the person.
+    ailleurs = make_pro(EtablissementFactory(organisme=organisme), "infirmier")
+    assert not policy.allows(ailleurs, "dlu.print", usager)
+
+
+def test_dlu_print_needs_the_health_role_to_read_soins(etab, usager):
+    soignant = make_pro(etab, "soignant")
+    Habilitation.objects.create(
+        role=Role.objects.get(code="soignant"), etablissement=etab, categorie="soins"
+    )  # no read, no write here
+    assert not policy.allows(soignant, "dlu.print", usager)
+
+
+def test_a_home_care_health_worker_prints_only_for_assigned_persons(organisme):
+    sad = EtablissementFactory(organisme=organisme, categorie="460")
+    infirmiere = make_pro(sad, "infirmier")
+    intervenant = make_pro(sad, "intervenant_domicile")
+    suivi = PriseEnChargeFactory(etablissement=sad).usager
+    MembreEquipeFactory(usager=suivi, user=intervenant, etablissement=sad)
+    assert policy.allows(infirmiere, "dlu.print", suivi)
+    assert policy.allows(infirmiere, "usager.sante", suivi)
+    # The aide à domicile is on the person's team but not a health professional.
+    assert policy.allows(intervenant, "usager.view", suivi)
+    assert not policy.allows(intervenant, "usager.sante", suivi)
+    assert not policy.allows(intervenant, "dlu.print", suivi)
+
+
+def test_break_glass_gives_a_health_professional_their_own_roles(organisme, usager):
+    outsider = make_pro(EtablissementFactory(organisme=organisme), "infirmier")
+    assert not policy.allows(outsider, "usager.sante", usager)
+    AccesExceptionnel.objects.create(
+        user=outsider,
+        usager=usager,
+        motif="Appel du SAMU pour une chute, dossier nécessaire",
+        expire_le=timezone.now() + datetime.timedelta(hours=1),
+    )
+    policy.forget(outsider)
+    assert policy.allows(outsider, "usager.sante", usager)
+    assert policy.allows(outsider, "dlu.print", usager)
+    assert [r.code for r in policy.usager_roles(outsider, usager)] == ["infirmier"]
+
+
+def test_vital_sign_thresholds_are_set_by_administrators_and_health_writers(organisme, etab):
+    for role in ("administrateur", "medecin", "infirmier", "soignant"):
+        assert policy.allows(make_pro(etab, role), "soins.seuils", etab), role
+    for role in ("direction", "educatif", "accueil", "dpo"):
+        assert not policy.allows(make_pro(etab, role), "soins.seuils", etab), role
+    other = EtablissementFactory(organisme=organisme)
+    assert not policy.allows(make_pro(other, "medecin"), "soins.seuils", etab)
+    assert not policy.allows(make_pro(etab, "medecin"), "soins.seuils", None)
