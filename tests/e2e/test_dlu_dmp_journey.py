@@ -19,10 +19,9 @@ from dui.comptes.models import Habilitation, Role
 from dui.comptes.roles import install_profiles
 from dui.comptes.tests.factories import AffectationFactory, UserFactory
 from dui.documents.models import Document
-from dui.interop.dmp.simulator import DMPSimulator
 from dui.interop.models import EnvoiDMP, StatutEnvoi
 from dui.interop.pki import make_test_pki
-from dui.interop.tests.dmp_support import configure_dmp
+from dui.interop.tests.dmp_support import running_dmp
 from dui.structures.tests.factories import EtablissementFactory, OrganismeFactory
 from dui.usagers.identite import StatutIdentite
 from dui.usagers.tests.factories import PriseEnChargeFactory
@@ -45,17 +44,8 @@ def insi(settings, pki):
 
 @pytest.fixture
 def dmp(settings, pki):
-    server = DMPSimulator(
-        ("127.0.0.1", 0),
-        certfile=str(pki.server_cert),
-        keyfile=str(pki.server_key),
-        client_ca=str(pki.ca_cert),
-    )
-    server.start_in_thread()
-    configure_dmp(settings, pki, server)
-    yield server
-    server.shutdown()
-    server.server_close()
+    with running_dmp(settings, pki) as server:
+        yield server
 
 
 @pytest.fixture

@@ -15,10 +15,9 @@ from dui.comptes.models import Habilitation, Role
 from dui.comptes.roles import install_profiles
 from dui.comptes.tests.factories import AffectationFactory, UserFactory
 from dui.interop.dmp import services
-from dui.interop.dmp.simulator import DMPSimulator
 from dui.interop.models import EnvoiDMP, StatutEnvoi
 from dui.interop.pki import make_test_pki
-from dui.interop.tests.dmp_support import configure_dmp, qualifier
+from dui.interop.tests.dmp_support import qualifier, running_dmp
 from dui.structures.tests.factories import EtablissementFactory, OrganismeFactory
 from dui.usagers.tests.factories import PriseEnChargeFactory
 from e2e.test_login_journey import assert_accessible, log_in
@@ -28,18 +27,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def dmp(settings, tmp_path):
-    pki = make_test_pki(tmp_path / "pki")
-    server = DMPSimulator(
-        ("127.0.0.1", 0),
-        certfile=str(pki.server_cert),
-        keyfile=str(pki.server_key),
-        client_ca=str(pki.ca_cert),
-    )
-    server.start_in_thread()
-    configure_dmp(settings, pki, server)
-    yield server
-    server.shutdown()
-    server.server_close()
+    with running_dmp(settings, make_test_pki(tmp_path / "pki")) as server:
+        yield server
 
 
 @pytest.fixture

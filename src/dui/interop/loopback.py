@@ -57,3 +57,12 @@ class LoopbackServer(ThreadingHTTPServer):
         )
         thread.start()
         return thread
+
+    def stop(self) -> None:
+        """Shut the server down and close its socket (idempotent): its port then refuses
+        connections."""
+        if getattr(self, "_stopped", False):
+            return
+        self.shutdown()
+        self.server_close()
+        self._stopped = True

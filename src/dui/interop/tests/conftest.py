@@ -2,9 +2,9 @@ import pytest
 
 from dui.interop import http
 from dui.interop.dmp.client import DMPConfig
-from dui.interop.dmp.simulator import DMPSimulator
 from dui.interop.dmp.vihf import Signataire
 from dui.interop.pki import make_test_pki
+from dui.interop.tests.dmp_support import start_dmp
 
 
 @pytest.fixture(scope="session")
@@ -32,13 +32,6 @@ def dmp_config(pki, server) -> DMPConfig:
 @pytest.fixture
 def dmp(dmp_pki):
     """A running DMP simulator (mutual TLS, VIHF checked) and a client configuration."""
-    server = DMPSimulator(
-        ("127.0.0.1", 0),
-        certfile=str(dmp_pki.server_cert),
-        keyfile=str(dmp_pki.server_key),
-        client_ca=str(dmp_pki.ca_cert),
-    )
-    server.start_in_thread()
+    server = start_dmp(dmp_pki)
     yield server, dmp_config(dmp_pki, server)
-    server.shutdown()
-    server.server_close()
+    server.stop()

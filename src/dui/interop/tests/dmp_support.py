@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import uuid
+from collections.abc import Iterator
 
 from dui.interop.dmp import vihf
 from dui.interop.dmp.metadata import patient_cx
+from dui.interop.dmp.simulator import DMPSimulator
 from dui.interop.ins.matricule import cle
 
 OID_TEST = "1.2.250.1.213.1.4.10"
@@ -127,3 +130,28 @@ def configure_dmp(settings, pki, server) -> None:
         "CA_FILE": str(pki.ca_cert),
         "TIMEOUT_SECONDS": 5,
     }
+
+
+def start_dmp(pki, address=("127.0.0.1", 0), **options) -> DMPSimulator:
+    """A DMP simulator running in a thread, mutual TLS with the test PKI (`options`: e.g.
+    the `registre` of a previous one, to restart it with the same contents)."""
+    server = DMPSimulator(
+        address,
+        certfile=str(pki.server_cert),
+        keyfile=str(pki.server_key),
+        client_ca=str(pki.ca_cert),
+        **options,
+    )
+    server.start_in_thread()
+    return server
+
+
+@contextlib.contextmanager
+def running_dmp(settings, pki) -> Iterator[DMPSimulator]:
+    """A running DMP simulator, and the settings pointing the client at it."""
+    server = start_dmp(pki)
+    configure_dmp(settings, pki, server)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -12,9 +12,14 @@ from django_tasks_db.models import DBTaskResult
 from dui.audit.models import AuditAction, Entree
 from dui.interop.dmp import client, services
 from dui.interop.dmp.services import DMPRegleError
-from dui.interop.dmp.simulator import DMPSimulator
 from dui.interop.models import EnvoiDMP, StatutEnvoi, TypeConsentementDMP
-from dui.interop.tests.dmp_support import INS_A, configure_dmp, qualifier, version_generee
+from dui.interop.tests.dmp_support import (
+    INS_A,
+    qualifier,
+    running_dmp,
+    start_dmp,
+    version_generee,
+)
 from dui.usagers.identite import StatutIdentite
 
 TODAY = datetime.date.today()
@@ -22,36 +27,18 @@ TODAY = datetime.date.today()
 
 @pytest.fixture
 def simulateur(dmp_pki, settings):
-    server = DMPSimulator(
-        ("127.0.0.1", 0),
-        certfile=str(dmp_pki.server_cert),
-        keyfile=str(dmp_pki.server_key),
-        client_ca=str(dmp_pki.ca_cert),
-    )
-    server.start_in_thread()
-    configure_dmp(settings, dmp_pki, server)
     settings.DMP_RETRY_BASE_SECONDS = 0
-    yield server
-    server.shutdown()
-    server.server_close()
+    with running_dmp(settings, dmp_pki) as server:
+        yield server
 
 
 def restart(server, dmp_pki):
     """A new simulator on the same port with the same DMP contents."""
-    new = DMPSimulator(
-        server.server_address[:2],
-        registre=server.registre,
-        certfile=str(dmp_pki.server_cert),
-        keyfile=str(dmp_pki.server_key),
-        client_ca=str(dmp_pki.ca_cert),
-    )
-    new.start_in_thread()
-    return new
+    return start_dmp(dmp_pki, server.server_address[:2], registre=server.registre)
 
 
 def stop(server):
-    server.shutdown()
-    server.server_close()
+    server.stop()
 
 
 def informer(user, usager):

@@ -10,26 +10,16 @@ from django.urls import reverse
 from conftest import make_pro
 from dui.audit.models import AuditAction, Entree
 from dui.interop.dmp import services
-from dui.interop.dmp.simulator import DMPSimulator
 from dui.interop.models import ConsentementDMP, EnvoiDMP, StatutEnvoi
-from dui.interop.tests.dmp_support import configure_dmp, qualifier, version_generee
+from dui.interop.tests.dmp_support import qualifier, running_dmp, version_generee
 
 TODAY = datetime.date.today()
 
 
 @pytest.fixture
 def simulateur(dmp_pki, settings):
-    server = DMPSimulator(
-        ("127.0.0.1", 0),
-        certfile=str(dmp_pki.server_cert),
-        keyfile=str(dmp_pki.server_key),
-        client_ca=str(dmp_pki.ca_cert),
-    )
-    server.start_in_thread()
-    configure_dmp(settings, dmp_pki, server)
-    yield server
-    server.shutdown()
-    server.server_close()
+    with running_dmp(settings, dmp_pki) as server:
+        yield server
 
 
 def informer(client, usager, **overrides):

@@ -40,11 +40,7 @@ def running_insi(settings: Any, pki: TestPKI) -> Iterator[INSiSimulator]:
 
 def stop(server: INSiSimulator) -> None:
     """Shut the simulator down (idempotent): its port then refuses connections."""
-    if getattr(server, "_stopped", False):
-        return
-    server.shutdown()
-    server.server_close()
-    server._stopped = True  # type: ignore[attr-defined]
+    server.stop()
 
 
 def simulated(nom: str, date: str) -> IdentiteSimulee:
