@@ -75,7 +75,9 @@ def _par_cinq(value: float) -> int:
     return max(5, math.ceil(value / 5) * 5)
 
 
-def largeurs(colonnes: list[str], rows: list[list[str]], caracteres: int = 55) -> list[int]:
+def largeurs(
+    colonnes: list[str], rows: list[list[str]], caracteres: int = CARACTERES_COLONNE
+) -> list[int]:
     """Column widths in percent (multiples of 5 summing to 100) from what the columns hold,
     for a table about `caracteres` characters wide: each column at least as wide as its
     longest word, the rest shared by the length of the contents. The print lays tables out
