@@ -29,7 +29,7 @@ from dui.soins.models import (
     TypeObservation,
     TypeSoin,
 )
-from dui.soins.services import AVANCE_TOLEREE, SoinsError
+from dui.soins.services import AVANCE_TOLEREE, SoinsError, arreter, clean, motif_requis
 from dui.usagers.access import ensure_writable
 from dui.usagers.models import Usager
 
@@ -49,10 +49,6 @@ def is_medecin(user: Any) -> bool:
 
 def may_observe(user: Any, usager: Usager) -> bool:
     return policy.allows(user, "usager.medical.write", usager) and is_medecin(user)
-
-
-def _clean(value: str | None) -> str:
-    return (value or "").strip()
 
 
 def soin_ajouter(
@@ -75,7 +71,7 @@ def soin_ajouter(
     errors: dict[str, list[str]] = {}
     if type not in TypeSoin.values:
         errors["type"] = ["Choisissez le soin."]
-    if type == TypeSoin.AUTRE and not _clean(libelle):
+    if type == TypeSoin.AUTRE and not clean(libelle):
         errors["libelle"] = ["Précisez le soin."]
     if frequence not in FrequenceSoin.values:
         errors["frequence"] = ["Choisissez la fréquence."]
@@ -93,12 +89,12 @@ def soin_ajouter(
         soin = SoinPlanifie.objects.create(
             usager=usager,
             type=type,
-            libelle=_clean(libelle),
+            libelle=clean(libelle),
             frequence=frequence,
-            detail_frequence=_clean(detail_frequence),
+            detail_frequence=clean(detail_frequence),
             moments=moments,
             intervenant=intervenant,
-            consignes=_clean(consignes),
+            consignes=clean(consignes),
             debut=debut,
             fin=fin,
             saisi_par=actor,
@@ -117,18 +113,14 @@ def soin_ajouter(
 def soin_arreter(
     *, actor: Any, soin: SoinPlanifie, motif: str, request: HttpRequest | None = None
 ) -> SoinPlanifie:
-    motif = _clean(motif)
-    if not motif:
-        raise SoinsError({"motif": ["Indiquez le motif."]})
+    motif = motif_requis(motif)
     if not may_plan(actor, soin.usager):
         raise SoinsError({"": ["Vous ne pouvez pas modifier le plan de soins de cette personne."]})
     ensure_writable(soin.usager)
     with transaction.atomic():
-        current = SoinPlanifie.objects.select_for_update().get(pk=soin.pk)
-        if current.arret_le is not None:
-            raise SoinsError({"": ["Ce soin est déjà arrêté."]})
-        current.arret_le, current.arret_par, current.motif_arret = timezone.now(), actor, motif
-        current.save(update_fields=["arret_le", "arret_par", "motif_arret"])
+        current = arreter(
+            SoinPlanifie, actor=actor, entry=soin, motif=motif, deja="Ce soin est déjà arrêté."
+        )
         audit.record(
             action=AuditAction.UPDATE,
             actor=actor,
@@ -155,7 +147,7 @@ def acte_tracer(
     """Trace a care act (from the plan, or not planned); "not done" needs a comment."""
     if not may_plan(actor, usager):
         raise SoinsError({"": ["Vous ne pouvez pas tracer les soins de cette personne."]})
-    commentaire = _clean(commentaire)
+    commentaire = clean(commentaire)
     realise_le = realise_le or timezone.now()
     errors: dict[str, list[str]] = {}
     if soin is not None:
@@ -208,7 +200,7 @@ def observation_ajouter(
     """A physician's observation, or the correction of one (the first is kept, superseded)."""
     if not may_observe(actor, usager):
         raise SoinsError({"": ["Seul un médecin de la personne rédige une observation médicale."]})
-    texte = _clean(texte)
+    texte = clean(texte)
     errors: dict[str, list[str]] = {}
     if not texte:
         errors["texte"] = ["Rédigez l'observation."]
@@ -217,7 +209,7 @@ def observation_ajouter(
     date = date or timezone.now()
     if date > timezone.now() + AVANCE_TOLEREE:
         errors["date"] = ["La date ne peut pas être dans le futur."]
-    if corrige is not None and not _clean(motif_correction):
+    if corrige is not None and not clean(motif_correction):
         errors["motif_correction"] = ["Indiquez le motif de la correction."]
     if errors:
         raise SoinsError(errors)
@@ -239,7 +231,7 @@ def observation_ajouter(
             texte=texte,
             auteur=actor,
             corrige=corrige,
-            motif_correction=_clean(motif_correction),
+            motif_correction=clean(motif_correction),
         )
         audit.record(
             action=AuditAction.UPDATE if corrige else AuditAction.CREATE,
@@ -247,7 +239,7 @@ def observation_ajouter(
             request=request,
             obj=obs,
             usager=usager,
-            reason=_clean(motif_correction),
+            reason=clean(motif_correction),
             details={"type": type, "corrige": corrige.pk if corrige else None},
         )
     return obs

@@ -211,8 +211,30 @@ def seuils_set(
 # --- Care and medical file ----------------------------------------------------------------
 
 
-def _clean(value: str | None) -> str:
+def clean(value: str | None) -> str:
     return (value or "").strip()
+
+
+def motif_requis(motif: str | None) -> str:
+    """The stated reason of a stop, required."""
+    motif = clean(motif)
+    if not motif:
+        raise SoinsError({"motif": ["Indiquez le motif."]})
+    return motif
+
+
+def arreter(model: Any, *, actor: Any, entry: Any, motif: str, deja: str) -> Any:
+    """Stop an entry that keeps its history (a prescription line, a planned care): locked,
+    refused with `deja` if already stopped, then dated with who and why. Inside the
+    caller's transaction, which journals it."""
+    current = model.objects.select_for_update().get(pk=entry.pk)
+    if current.arret_le is not None:
+        raise SoinsError({"": [deja]})
+    current.arret_le = timezone.now()
+    current.arret_par = actor
+    current.motif_arret = motif
+    current.save(update_fields=["arret_le", "arret_par", "motif_arret"])
+    return current
 
 
 def _required(errors: dict[str, list[str]], name: str, value: str, message: str) -> None:
@@ -232,7 +254,7 @@ def antecedent_add(
     request: HttpRequest | None = None,
 ) -> Antecedent:
     """Record a medical, surgical or family history item (medical data), journaled."""
-    libelle = _clean(libelle)
+    libelle = clean(libelle)
     errors: dict[str, list[str]] = {}
     _required(errors, "libelle", libelle, "Indiquez l'antécédent.")
     if date is not None and date > timezone.localdate():
@@ -251,7 +273,7 @@ def antecedent_add(
             libelle=libelle,
             date=date,
             annee=annee if annee is not None else (date.year if date else None),
-            commentaire=_clean(commentaire),
+            commentaire=clean(commentaire),
             saisi_par=actor,
         )
         audit.record(
@@ -278,7 +300,7 @@ def allergie_add(
 ) -> Allergie:
     """Record an allergy or intolerance, journaled. A previous "no known allergy" statement
     no longer holds: it is withdrawn in the same transaction."""
-    substance = _clean(substance)
+    substance = clean(substance)
     errors: dict[str, list[str]] = {}
     _required(errors, "substance", substance, "Indiquez la substance ou l'agent.")
     if errors:
@@ -291,7 +313,7 @@ def allergie_add(
             type=type,
             severite=severite,
             certitude=certitude,
-            reaction=_clean(reaction),
+            reaction=clean(reaction),
             saisi_par=actor,
         )
         AllergieStatut.objects.filter(usager=usager).update(
@@ -347,7 +369,7 @@ def vaccination_add(
     request: HttpRequest | None = None,
 ) -> Vaccination:
     """Record a vaccine given, journaled."""
-    vaccin = _clean(vaccin)
+    vaccin = clean(vaccin)
     errors: dict[str, list[str]] = {}
     _required(errors, "vaccin", vaccin, "Indiquez le vaccin.")
     if date > timezone.localdate():
@@ -360,8 +382,8 @@ def vaccination_add(
             usager=usager,
             vaccin=vaccin,
             date=date,
-            lot=_clean(lot),
-            commentaire=_clean(commentaire),
+            lot=clean(lot),
+            commentaire=clean(commentaire),
             saisi_par=actor,
         )
         audit.record(
@@ -377,7 +399,7 @@ def vaccination_add(
 def _deactivate(
     model: Any, *, actor: Any, entry: Any, motif: str, request: HttpRequest | None
 ) -> Any:
-    motif = _clean(motif)
+    motif = clean(motif)
     if not motif:
         raise SoinsError({"motif": ["Indiquez le motif du retrait."]})
     ensure_writable(entry.usager)

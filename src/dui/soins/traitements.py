@@ -31,7 +31,7 @@ from dui.soins.models import (
     TypePrescriptionAutre,
     VoieAdministration,
 )
-from dui.soins.services import SoinsError
+from dui.soins.services import SoinsError, arreter, clean, motif_requis
 from dui.usagers.access import ensure_writable
 from dui.usagers.models import IntervenantExterieur, Usager
 
@@ -79,17 +79,13 @@ class AutreSaisie:
     fin: datetime.date | None = None
 
 
-def _clean(value: str | None) -> str:
-    return (value or "").strip()
-
-
 def _check_prises(
     prises: list[dict[str, str]], si_besoin: bool = False
 ) -> tuple[list[dict[str, str]], list[str]]:
     errors: list[str] = []
     result: list[dict[str, str]] = []
     for p in prises:
-        moment, heure = _clean(p.get("moment")), _clean(p.get("heure"))
+        moment, heure = clean(p.get("moment")), clean(p.get("heure"))
         if heure and parse_heure(heure) is None:
             errors.append(f"Heure de prise invalide : « {heure} » (attendu HH:MM).")
             continue
@@ -112,13 +108,13 @@ def _check_prises(
 
 def _check_ligne(s: LigneSaisie) -> tuple[LigneSaisie, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
-    s.medicament = _clean(s.medicament)
-    s.condition = _clean(s.condition)
+    s.medicament = clean(s.medicament)
+    s.condition = clean(s.condition)
     if not s.medicament:
         errors.setdefault("medicament", []).append("Indiquez le médicament.")
     if s.voie not in VoieAdministration.values:
         errors.setdefault("voie", []).append("Voie d'administration inconnue.")
-    if not _clean(s.unite_prise):
+    if not clean(s.unite_prise):
         errors.setdefault("unite_prise", []).append("Indiquez l'unité de prise (cp, ml…).")
     s.prises, prise_errors = _check_prises(s.prises, s.si_besoin)
     if prise_errors:
@@ -145,7 +141,7 @@ def _check_ligne(s: LigneSaisie) -> tuple[LigneSaisie, dict[str, list[str]]]:
 
 def _check_autre(s: AutreSaisie) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    s.libelle = _clean(s.libelle)
+    s.libelle = clean(s.libelle)
     if s.type not in TypePrescriptionAutre.values:
         errors.setdefault("type", []).append("Type de prescription inconnu.")
     if not s.libelle:
@@ -174,17 +170,17 @@ def _create_ligne(
         prescription=prescription,
         usager_id=prescription.usager_id,
         medicament=s.medicament,
-        dosage=_clean(s.dosage),
-        forme=_clean(s.forme),
+        dosage=clean(s.dosage),
+        forme=clean(s.forme),
         voie=s.voie,
-        unite_prise=_clean(s.unite_prise),
+        unite_prise=clean(s.unite_prise),
         prises=s.prises,
         si_besoin=s.si_besoin,
         condition=s.condition if s.si_besoin else "",
         max_par_jour=s.max_par_jour if s.si_besoin else None,
         debut=s.debut,
         fin=s.fin,
-        instructions=_clean(s.instructions),
+        instructions=clean(s.instructions),
         saisi_par=actor,
         remplace=remplace,
     )
@@ -198,7 +194,7 @@ def _create_autre(
         usager_id=prescription.usager_id,
         type=s.type,
         libelle=s.libelle,
-        frequence=_clean(s.frequence),
+        frequence=clean(s.frequence),
         debut=s.debut,
         fin=s.fin,
         saisi_par=actor,
@@ -230,7 +226,7 @@ def prescription_create(
         errors[""] = ["Saisissez au moins une ligne de prescription."]
     if date_prescription > timezone.localdate():
         errors["date_prescription"] = ["La date de prescription ne peut pas être dans le futur."]
-    prescripteur_nom, prescripteur_rpps = _clean(prescripteur_nom), _clean(prescripteur_rpps)
+    prescripteur_nom, prescripteur_rpps = clean(prescripteur_nom), clean(prescripteur_rpps)
     if prescripteur_externe is not None and prescripteur_externe.usager_id != usager.pk:
         errors["prescripteur_externe"] = [
             "Ce professionnel n'intervient pas auprès de la personne."
@@ -261,7 +257,7 @@ def prescription_create(
             prescripteur_interne=prescripteur_interne,
             prescripteur_nom=prescripteur_nom,
             prescripteur_rpps=prescripteur_rpps,
-            commentaire=_clean(commentaire),
+            commentaire=clean(commentaire),
             saisi_par=actor,
         )
         if document is not None:
@@ -286,22 +282,7 @@ def prescription_create(
     return prescription
 
 
-def _stop(model: Any, *, actor: Any, entry: Any, motif: str) -> Any:
-    current = model.objects.select_for_update().get(pk=entry.pk)
-    if current.arret_le is not None:
-        raise SoinsError({"": ["Cette ligne est déjà arrêtée."]})
-    current.arret_le = timezone.now()
-    current.arret_par = actor
-    current.motif_arret = motif
-    current.save(update_fields=["arret_le", "arret_par", "motif_arret"])
-    return current
-
-
-def _require_motif(motif: str) -> str:
-    motif = _clean(motif)
-    if not motif:
-        raise SoinsError({"motif": ["Indiquez le motif."]})
-    return motif
+DEJA_ARRETEE = "Cette ligne est déjà arrêtée."
 
 
 def ligne_arreter(
@@ -312,13 +293,13 @@ def ligne_arreter(
     request: HttpRequest | None = None,
 ) -> LigneMedicament | LigneAutre:
     """Stop a line now, with the reason; it stays in the history."""
-    motif = _require_motif(motif)
+    motif = motif_requis(motif)
     usager = ligne.usager
     if not may_prescribe(actor, usager):
         raise SoinsError({"": ["Vous ne pouvez pas modifier les prescriptions de cette personne."]})
     ensure_writable(usager)
     with transaction.atomic():
-        current = _stop(type(ligne), actor=actor, entry=ligne, motif=motif)
+        current = arreter(type(ligne), actor=actor, entry=ligne, motif=motif, deja=DEJA_ARRETEE)
         audit.record(
             action=AuditAction.UPDATE,
             actor=actor,
@@ -341,7 +322,7 @@ def ligne_modifier(
 ) -> LigneMedicament:
     """Change a medication line: the old one is stopped with the reason and a new one,
     linked to it, takes over from today (or the date given as its start)."""
-    motif = _require_motif(motif)
+    motif = motif_requis(motif)
     usager = ligne.usager
     if not may_prescribe(actor, usager):
         raise SoinsError({"": ["Vous ne pouvez pas modifier les prescriptions de cette personne."]})
@@ -352,7 +333,7 @@ def ligne_modifier(
         raise SoinsError(errors)
     ensure_writable(usager)
     with transaction.atomic():
-        old = _stop(LigneMedicament, actor=actor, entry=ligne, motif=motif)
+        old = arreter(LigneMedicament, actor=actor, entry=ligne, motif=motif, deja=DEJA_ARRETEE)
         new = _create_ligne(old.prescription, nouvelle, actor, remplace=old)
         audit.record(
             action=AuditAction.UPDATE,
@@ -375,7 +356,7 @@ def autre_modifier(
     request: HttpRequest | None = None,
 ) -> LigneAutre:
     """Change a non-drug line: stop the old one with the reason, create the linked new one."""
-    motif = _require_motif(motif)
+    motif = motif_requis(motif)
     usager = ligne.usager
     if not may_prescribe(actor, usager):
         raise SoinsError({"": ["Vous ne pouvez pas modifier les prescriptions de cette personne."]})
@@ -384,7 +365,7 @@ def autre_modifier(
         raise SoinsError(errors)
     ensure_writable(usager)
     with transaction.atomic():
-        old = _stop(LigneAutre, actor=actor, entry=ligne, motif=motif)
+        old = arreter(LigneAutre, actor=actor, entry=ligne, motif=motif, deja=DEJA_ARRETEE)
         new = _create_autre(old.prescription, nouvelle, actor, remplace=old)
         audit.record(
             action=AuditAction.UPDATE,
