@@ -33,41 +33,56 @@ def _raise_on_signal(signum: int, frame: object) -> None:
 
 
 def run_all(url: str, usagers: int, samples: int, transmissions: int) -> int:
+    """Every bench in turn on the database at `url`, stopping at the first failure."""
     env = {**os.environ, "DUI_DATABASE_URL": url}
-    banner("Migrations")
-    code = call([PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0"], env=env)
-    if code == 0:
-        banner(f"Génération de la démo : {usagers} usagers (bench/demo_scale.py)")
-        code = call([PYTHON, "bench/demo_scale.py", "--usagers", str(usagers)], env=env)
-    if code == 0:
-        banner("Recherche par nom et contrôle de doublons (bench/search_bench.py)")
-        cmd = [PYTHON, "bench/search_bench.py", "--usagers", str(usagers)]
-        code = call([*cmd, "--samples", str(samples)], env=env)
-    if code == 0:
-        banner(f"Transmissions : {transmissions} écrites, fil d'une personne et relève")
-        cmd = [PYTHON, "bench/transmissions_bench.py", "--usagers", str(usagers)]
-        code = call(
-            [*cmd, "--transmissions", str(transmissions), "--samples", str(samples)], env=env
-        )
-    if code == 0:
-        banner("DLU : génération du PDF d'un dossier lourd (bench/dlu_bench.py)")
-        code = call([PYTHON, "bench/dlu_bench.py", "--samples", "30"], env=env)
-    if code == 0:
-        banner("Documents CDA R2 : DLU et lettre de liaison (bench/cda_bench.py)")
-        code = call([PYTHON, "bench/cda_bench.py", "--samples", "30"], env=env)
-    if code == 0:
-        banner("Tournée des médicaments : unité de 60 lits, 8 doses par jour (round_bench.py)")
-        code = call([PYTHON, "bench/round_bench.py", "--samples", "100"], env=env)
-    if code == 0:
-        banner("DMP : 1 000 documents en file vidée par 2 workers, DLU généré et envoyé")
-        code = call([PYTHON, "bench/dmp_bench.py", "--documents", "1000"], env=env)
-    if code == 0:
-        banner("Projets personnalisés : échéances, compte de l'accueil, onglet (projet_bench.py)")
-        code = call([PYTHON, "bench/projet_bench.py", "--samples", "50"], env=env)
-    if code == 0:
-        banner("Documents : ajout de 200 PDF de 1 Mo, onglet, téléchargement (documents_bench.py)")
-        code = call([PYTHON, "bench/documents_bench.py", "--uploads", "200"], env=env)
-    return code
+    steps = [
+        ("Migrations", ["manage.py", "migrate", "--noinput", "--verbosity", "0"]),
+        (
+            f"Génération de la démo : {usagers} usagers (bench/demo_scale.py)",
+            ["bench/demo_scale.py", "--usagers", str(usagers)],
+        ),
+        (
+            "Recherche par nom et contrôle de doublons (bench/search_bench.py)",
+            ["bench/search_bench.py", "--usagers", str(usagers), "--samples", str(samples)],
+        ),
+        (
+            f"Transmissions : {transmissions} écrites, fil d'une personne et relève",
+            [
+                "bench/transmissions_bench.py", "--usagers", str(usagers),
+                "--transmissions", str(transmissions), "--samples", str(samples),
+            ],
+        ),
+        (
+            "DLU : génération du PDF d'un dossier lourd (bench/dlu_bench.py)",
+            ["bench/dlu_bench.py", "--samples", "30"],
+        ),
+        (
+            "Documents CDA R2 : DLU et lettre de liaison (bench/cda_bench.py)",
+            ["bench/cda_bench.py", "--samples", "30"],
+        ),
+        (
+            "Tournée des médicaments : unité de 60 lits, 8 doses par jour (round_bench.py)",
+            ["bench/round_bench.py", "--samples", "100"],
+        ),
+        (
+            "DMP : 1 000 documents en file vidée par 2 workers, DLU généré et envoyé",
+            ["bench/dmp_bench.py", "--documents", "1000"],
+        ),
+        (
+            "Projets personnalisés : échéances, compte de l'accueil, onglet (projet_bench.py)",
+            ["bench/projet_bench.py", "--samples", "50"],
+        ),
+        (
+            "Documents : ajout de 200 PDF de 1 Mo, onglet, téléchargement (documents_bench.py)",
+            ["bench/documents_bench.py", "--uploads", "200"],
+        ),
+    ]  # fmt: skip
+    for title, argv in steps:
+        banner(title)
+        code = call([PYTHON, *argv], env=env)
+        if code != 0:
+            return code
+    return 0
 
 
 def main() -> int:
